@@ -1,0 +1,11 @@
+// The customers the audience benchmarks use: `c-${i}`, with a distinct email each.
+export const externalIdOf = (i: number) => `c-${i}`;
+export const emailOf = (i: number) => `customer.${i}@example.com`;
+
+export function customersBody(from: number, to: number): string {
+  const customers = [];
+  for (let i = from; i < to; i++) customers.push({ externalId: externalIdOf(i), email: emailOf(i), country: 'US' });
+  return JSON.stringify({ query: UPSERT, variables: { c: customers } });
+}
+
+export const UPSERT = 'mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }';

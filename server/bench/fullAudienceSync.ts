@@ -1,0 +1,81 @@
+// Benchmark 1: a segment of every customer synced to the simulated Facebook (batches of 10,000) until
+// COMPLETED, timed from triggerSegmentSync to the job's COMPLETED, with the worker's RSS sampled
+// throughout. Floor: floors/hashAndCopyFloor.ts for the same number of customers.
+import { emailOf } from './audienceData.ts';
+import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
+import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './support/environment.ts';
+
+export interface AudienceSetup {
+  destinationId: string;
+  segmentId: string;
+  audienceId: () => string;
+}
+
+export interface FullSyncResult {
+  members: number;
+  seconds: number;
+  floor: SyncFloor;
+  ratio: number;
+  workerPeakRssMb: number;
+  workerRssBeforeMb: number;
+  simulatorMembers: number;
+  job: Record<string, unknown>;
+}
+
+export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetup> {
+  const { createDestination } = await env.ok(
+    `mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`,
+    {
+      i: {
+        name: 'bench facebook',
+        type: 'FACEBOOK_ADS',
+        settings: { apiBaseUrl: `${env.sim.url}/facebook`, adAccountId: '1234', pixelId: '555', batchSize: 10_000, requestsPerSecond: 10_000 },
+        credentials: { accessToken: 'bench-token' },
+      },
+    },
+  );
+  const { createSegment } = await env.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }`, {
+    i: { name: 'everyone', paidSyncEnabled: true, destinationIds: [createDestination.id], criteria: { all: [] } },
+  });
+  return {
+    destinationId: createDestination.id,
+    segmentId: createSegment.id,
+    audienceId() {
+      const audiences = [...env.sim.simulator.state.facebook.audiences.values()].filter((a) => a.adAccountId === '1234');
+      if (audiences.length !== 1) throw new Error(`expected one audience in the simulator, found ${audiences.length}`);
+      return audiences[0]!.id;
+    },
+  };
+}
+
+export async function triggerAndWait(env: BenchEnvironment, segmentId: string, timeoutMs: number) {
+  const started = performance.now();
+  const { triggerSegmentSync } = await env.ok(`mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }`, { s: segmentId });
+  if (triggerSegmentSync.length !== 1) throw new Error(`expected one job, got ${JSON.stringify(triggerSegmentSync)}`);
+  const job = await waitForJob(env, triggerSegmentSync[0].id, timeoutMs);
+  const seconds = (performance.now() - started) / 1000;
+  if (job.status !== 'COMPLETED') throw new Error(`the sync ended ${job.status}: ${JSON.stringify(job)}`);
+  return { job, seconds };
+}
+
+export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSetup, n: number): Promise<FullSyncResult> {
+  const workerRssBeforeMb = memoryOf(env.worker.pid!).rssMb;
+  const rss = sampleRss(env.worker.pid!, 50);
+  const { job, seconds } = await triggerAndWait(env, setup.segmentId, 600_000);
+  const workerPeakRssMb = rss.stop();
+  const audience = env.sim.simulator.state.facebook.audiences.get(setup.audienceId())!;
+  if (audience.members.size !== n || job.recordsAdded !== n) {
+    throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
+  }
+  const floor = await hashAndCopyFloor(env.pool, env.sim.url, n, emailOf);
+  return {
+    members: n,
+    seconds,
+    floor,
+    ratio: seconds / (floor.totalMs / 1000),
+    workerPeakRssMb,
+    workerRssBeforeMb,
+    simulatorMembers: audience.members.size,
+    job,
+  };
+}

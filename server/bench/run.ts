@@ -1,0 +1,219 @@
+// `pnpm bench` / `pnpm bench --quick`: runs every benchmark against the real server, worker and
+// simulator on PostgreSQL, prints a table and writes bench-results/results.json.
+//   --quick          smaller sizes everywhere (the CI smoke run, under two minutes)
+//   --only=a,b       just these benchmarks: ingest, full, incremental, conversions, fanout, dashboard
+// (pnpm may pass a lone `--` before the flags; it is ignored.) Timings are printed, never asserted.
+import { execSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { customerIngest, type IngestResult } from './customerIngest.ts';
+import { dashboardQuery, type DashboardResult } from './dashboardQuery.ts';
+import { fullAudienceSync, setUpAudience, type FullSyncResult } from './fullAudienceSync.ts';
+import { incrementalSync, type IncrementalResult } from './incrementalSync.ts';
+import { liveFanOut, type FanOutResult } from './liveFanOut.ts';
+import { realtimeConversions, type ConversionsResult } from './realtimeConversions.ts';
+import { note, resultsDir, startEnvironment, stopEmbedded } from './support/environment.ts';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const unknown = args.filter((a) => a !== '--quick' && !a.startsWith('--only='));
+if (unknown.length) {
+  console.error(`bench: unknown arguments ${unknown.join(' ')} (use --quick, --only=ingest,full,incremental,conversions,fanout,dashboard)`);
+  process.exit(2);
+}
+const wants = (name: string) => !only || only.includes(name);
+
+const sizes = quick
+  ? { customers: 50_000, conversionRate: 1_000, conversionSeconds: 10, subscribers: 100, fanOutRounds: 10, jobs: 100_000, dashboardSeconds: 4 }
+  : { customers: 1_000_000, conversionRate: 2_000, conversionSeconds: 60, subscribers: 1_000, fanOutRounds: 30, jobs: 1_000_000, dashboardSeconds: 20 };
+// for experiments: BENCH_SIZES='{"customers":200000}' overrides any of them
+Object.assign(sizes, JSON.parse(process.env.BENCH_SIZES ?? '{}'));
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  let postgres = 'embedded';
+  try {
+    if (process.env.DATABASE_URL) postgres = `DATABASE_URL server`;
+  } catch {
+    /* */
+  }
+  let git = '';
+  try {
+    git = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    /* not a checkout */
+  }
+  return {
+    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    postgres,
+    git,
+  };
+}
+
+interface Row {
+  benchmark: string;
+  figure: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(resultsDir, { recursive: true });
+  console.log(`paidsync bench${quick ? ' --quick' : ''}: ${JSON.stringify(sizes)}`);
+
+  if (wants('ingest') || wants('full') || wants('incremental')) {
+    const env = await startEnvironment('audience');
+    try {
+      note('ingest');
+      const ingest: IngestResult = await customerIngest(env, sizes.customers);
+      results.customerIngest = ingest;
+      rows.push({
+        benchmark: `3. customer ingest (${f(sizes.customers)}, calls of 10,000)`,
+        figure: `${f(ingest.perSecond)} customers/s`,
+        floor: `${f(ingest.floorPerSecond)} rows/s (COPY)`,
+        ratio: `${f(ingest.floorPerSecond / ingest.perSecond, 2)}×`,
+        target: '≥ 50,000/s',
+        met: ingest.perSecond >= 50_000,
+      });
+      console.log('ingest', ingest);
+      if (wants('full') || wants('incremental')) {
+        const setup = await setUpAudience(env);
+        note('full');
+      const full: FullSyncResult = await fullAudienceSync(env, setup, sizes.customers);
+        results.fullAudienceSync = full;
+        console.log('full sync', full);
+        rows.push({
+          benchmark: `1. full audience sync (${f(sizes.customers)} members)`,
+          figure: `${f(full.seconds, 1)} s`,
+          floor: `${f(full.floor.totalMs / 1000, 1)} s (hash ${f(full.floor.hashMs / 1000, 1)} + COPY ${f(full.floor.copyMs / 1000, 1)} + POST ${f(full.floor.postMs / 1000, 1)})`,
+          ratio: `${f(full.ratio, 2)}×`,
+          target: '≤ 30 s and ≤ 2.5× floor',
+          met: full.seconds <= 30 && full.ratio <= 2.5,
+        });
+        rows.push({
+          benchmark: '   worker peak RSS during it',
+          figure: `${f(full.workerPeakRssMb)} MB`,
+          floor: `${f(full.workerRssBeforeMb)} MB idle`,
+          ratio: '',
+          target: '≤ 512 MB',
+          met: full.workerPeakRssMb <= 512,
+        });
+        if (wants('incremental')) {
+          note('inc');
+      const inc: IncrementalResult = await incrementalSync(env, setup, sizes.customers);
+          results.incrementalSync = inc;
+          console.log('incremental', inc);
+          rows.push({
+            benchmark: `2. 1% churn re-sync (−${f(inc.removed)} +${f(inc.added)})`,
+            figure: `${f(inc.seconds, 2)} s`,
+            floor: `${f(inc.floor.totalMs / 1000, 2)} s`,
+            ratio: `${f(inc.ratio, 1)}×`,
+            target: '≤ 3 s',
+            met: inc.seconds <= 3,
+          });
+        }
+      }
+    } finally {
+      await env.stop();
+    }
+  }
+
+  if (wants('conversions')) {
+    const env = await startEnvironment('conversions');
+    try {
+      note('c');
+      const c: ConversionsResult = await realtimeConversions(env, sizes.conversionRate, sizes.conversionSeconds);
+      results.realtimeConversions = c;
+      console.log('conversions', c);
+      rows.push({
+        benchmark: `4. real-time conversions (${f(c.rate)}/s for ${c.seconds} s)`,
+        figure: `${f(c.achievedPerSecond)}/s sustained; p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms; lost ${c.missing}, doubled ${c.duplicated}, refused ${c.captureFailures}`,
+        floor: `p99 ${f(c.floorP99Ms, 1)} ms (INSERT + POST)`,
+        ratio: `${f(c.ratioP99, 1)}×`,
+        target: '2,000/s, none lost or doubled, p99 ≤ 1 s',
+        met: c.rate < 2_000 ? null : c.achievedPerSecond >= 0.98 * 2_000 && c.missing === 0 && c.duplicated === 0 && c.captureFailures === 0 && c.p99Ms <= 1000,
+      });
+    } finally {
+      await env.stop();
+    }
+  }
+
+  if (wants('fanout')) {
+    const env = await startEnvironment('fanout');
+    try {
+      note('fo');
+      const fo: FanOutResult = await liveFanOut(env, sizes.subscribers, sizes.fanOutRounds);
+      results.liveFanOut = fo;
+      console.log('fan-out', fo);
+      rows.push({
+        benchmark: `5. live fan-out (${f(fo.subscribers)} subscribers, ${fo.rounds} changes)`,
+        figure: `last receipt p50 ${f(fo.lastP50Ms)} ms, p99 ${f(fo.lastP99Ms)} ms`,
+        floor: `p99 ${f(fo.floorLastP99Ms)} ms (bare ws broadcast)`,
+        ratio: `${f(fo.ratioP99, 1)}×`,
+        target: 'p99 ≤ 250 ms',
+        met: fo.lastP99Ms <= 250,
+      });
+    } finally {
+      await env.stop();
+    }
+  }
+
+  if (wants('dashboard')) {
+    const env = await startEnvironment('dashboard');
+    try {
+      note('d');
+      const d: DashboardResult = await dashboardQuery(env, sizes.jobs, sizes.dashboardSeconds);
+      results.dashboardQuery = d;
+      console.log('dashboard', d);
+      rows.push({
+        benchmark: `6. job list at ${f(d.jobs)} jobs (${d.concurrency} clients)`,
+        figure: `p50 ${f(d.p50Ms, 1)} ms, p99 ${f(d.p99Ms, 1)} ms (${f(d.withoutTotalCountP99Ms, 1)} without totalCount)`,
+        floor: `p99 ${f(d.floorP99Ms, 1)} ms (the SQL alone)`,
+        ratio: `${f(d.ratioP99, 1)}×`,
+        target: 'p99 ≤ 20 ms',
+        met: d.p99Ms <= 20,
+      });
+    } finally {
+      await env.stop();
+    }
+  }
+
+  await stopEmbedded();
+  const totalSeconds = (Date.now() - started) / 1000;
+  const output = { quick, sizes, machine: machine(), at: new Date().toISOString(), totalSeconds, table: rows, results };
+  writeFileSync(path.join(resultsDir, 'results.json'), JSON.stringify(output, null, 2));
+  printTable(rows);
+  console.log(`\n${output.machine.cpu}, ${output.machine.cores} cores, ${output.machine.memoryGiB} GiB, Node ${output.machine.node}, PostgreSQL: ${output.machine.postgres}`);
+  console.log(`total ${f(totalSeconds, 1)} s; results in bench-results/results.json`);
+}
+
+function printTable(table: Row[]) {
+  const header = ['benchmark', 'result', 'floor', 'ratio', 'target', ''];
+  const lines = table.map((r) => [r.benchmark, r.figure, r.floor, r.ratio, r.target, r.met === null ? '' : r.met ? 'met' : 'MISSED']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log('\n' + fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const line of lines) console.log(fmt(line));
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    console.error('bench failed:', error);
+    await stopEmbedded().catch(() => {});
+    process.exit(1);
+  },
+);

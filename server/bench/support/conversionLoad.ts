@@ -1,0 +1,85 @@
+// The load process of benchmark 4 (a child process, so its work is not the server's): calls
+// capturePaidResponse over HTTP at a fixed rate (open loop: a slow answer does not slow the sending)
+// and writes one line per event: eventId, the time it was sent (epoch ms), its answer time, ok.
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+
+interface Options {
+  url: string;
+  key: string;
+  rate: number;
+  seconds: number;
+  prefix: string;
+  out: string;
+}
+
+const options = JSON.parse(process.argv[2]!) as Options;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const target = new URL(`${options.url}/graphql`);
+
+function post(body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${options.key}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const MUTATION = 'mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { duplicate } }';
+const total = Math.round(options.rate * options.seconds);
+const lines: string[] = [];
+let inFlight = 0;
+let maxInFlight = 0;
+let failures = 0;
+let firstError: string | null = null;
+
+async function send(i: number) {
+  const eventId = `${options.prefix}-${i}`;
+  const sentAt = Date.now();
+  inFlight++;
+  maxInFlight = Math.max(maxInFlight, inFlight);
+  let ok = false;
+  try {
+    const text = await post(
+      JSON.stringify({
+        query: MUTATION,
+        variables: { i: { eventId, conversionName: 'Purchase', occurredAt: new Date(sentAt).toISOString(), clickId: `click${i}`, value: 10, currency: 'USD' } },
+      }),
+    );
+    const result = JSON.parse(text) as { data?: { capturePaidResponse: { duplicate: boolean } }; errors?: unknown };
+    ok = result.data?.capturePaidResponse.duplicate === false;
+    if (!ok) firstError ??= text.slice(0, 500);
+  } catch (error) {
+    ok = false;
+    firstError ??= String(error);
+  }
+  inFlight--;
+  if (!ok) failures++;
+  lines.push(`${eventId}\t${sentAt}\t${Date.now() - sentAt}\t${ok ? 1 : 0}`);
+}
+
+const started = Date.now();
+let next = 0;
+const pending: Promise<void>[] = [];
+await new Promise<void>((resolve) => {
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * options.rate) + 1);
+    while (next < due) pending.push(send(next++));
+    if (next >= total) return resolve();
+    setTimeout(tick, 2);
+  };
+  tick();
+});
+const sendingSeconds = (Date.now() - started) / 1000;
+await Promise.all(pending);
+writeFileSync(options.out, lines.join('\n') + '\n');
+process.stdout.write(JSON.stringify({ total, sendingSeconds, failures, maxInFlight, firstError }) + '\n');

@@ -1,0 +1,120 @@
+// Starts the roles a process was asked to run, on one database, and stops them in reverse order.
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiKeyCache } from './auth/apiKeyCache.ts';
+import { ensureAdminKey } from './auth/apiKeys.ts';
+import type { Config } from './config.ts';
+import { applyMigrations } from './db/applyMigrations.ts';
+import { connectDatabase, type Database } from './db/connectDatabase.ts';
+import { startLiveEvents, type LiveEvents } from './db/liveEvents.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/startEmbeddedPostgres.ts';
+import type { Services } from './graphql/context.ts';
+import { attachGraphQLWebSocket, createGraphQLServer } from './graphql/server.ts';
+import { createHttpServer } from './http/createHttpServer.ts';
+import { createSimulator } from './simulator/index.ts';
+import { runDemoTrickle } from './demo/runDemoTrickle.ts';
+import { seedDemo } from './demo/seedDemo.ts';
+import type { Logger } from './logger.ts';
+import { migrationsDir, webBuildDir } from './paths.ts';
+import { startWorkers } from './pipeline/startWorkers.ts';
+import { startQueue, type Queue } from './queue/startQueue.ts';
+import { createCredentialsCipher } from './secrets/credentialsCipher.ts';
+import { loadSecret } from './secrets/loadSecret.ts';
+import { resealCredentials } from './secrets/resealCredentials.ts';
+
+export interface Paidsync {
+  /** http://127.0.0.1:PORT when the process serves the API */
+  url: string | null;
+  services: Services;
+  queue: Queue;
+  /** a generated admin key on first start, to print once */
+  generatedAdminKey: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startPaidsync(options: { config: Config; logger: Logger }): Promise<Paidsync> {
+  const { config, logger } = options;
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error) => logger.warn('stop step failed', { error }));
+    stops.length = 0;
+  };
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dir: config.dataDir, logger });
+      stops.push(() => embedded.stop());
+      url = embedded.url;
+    }
+    const db: Database = connectDatabase({ url, logger });
+    stops.push(() => db.close());
+    await applyMigrations({ pool: db.pool, dir: migrationsDir, logger });
+
+    const cipher = createCredentialsCipher(await loadSecret({ configured: config.secret, dataDir: config.dataDir }), {
+      previous: [config.previousSecret],
+    });
+    await resealCredentials({ pool: db.pool, cipher, logger });
+    const serveApi = config.role !== 'worker';
+    const runWorker = config.role !== 'api';
+
+    const liveEvents: LiveEvents = startLiveEvents({ url, logger });
+    stops.push(() => liveEvents.close());
+    const queue: Queue = await startQueue({
+      url,
+      logger,
+      worker: runWorker,
+      heartbeatSeconds: config.heartbeatSeconds,
+      superviseSeconds: config.superviseSeconds,
+    });
+    stops.push(() => queue.stop());
+    const apiKeys = createApiKeyCache({ prisma: db.prisma, liveEvents });
+    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys };
+
+    const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
+    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher });
+
+    let httpUrl: string | null = null;
+    if (serveApi) {
+      const yoga = createGraphQLServer(services);
+      const simulator = config.simulator ? createSimulator({ basePath: '/sim' }) : null;
+      const server = await createHttpServer({
+        yoga,
+        pool: db.pool,
+        logger,
+        webBuildDir,
+        routes: simulator ? [(req, res) => simulator.handle(req, res)] : [],
+      });
+      const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
+      await listen(server, config.port);
+      stops.push(() => closeServer(server));
+      stops.push(() => ws.close());
+      httpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      logger.info('paidsync is listening', { url: httpUrl, role: config.role });
+      if (simulator) {
+        await seedDemo({ services, simulator, baseUrl: httpUrl, config });
+        const trickle = runDemoTrickle({ services });
+        stops.push(async () => trickle.stop());
+      }
+    }
+    await liveEvents.ready();
+    return { url: httpUrl, services, queue, generatedAdminKey, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(server: http.Server, port: number) {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+}
+
+function closeServer(server: http.Server) {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  });
+}

@@ -1,0 +1,122 @@
+// The end of one delivery attempt, written in one transaction with compare-and-set on the claim:
+// the item's status, the membership the network confirmed, rejected records, the job's counts,
+// the per-event statuses of conversions, and the job's own status when nothing is left in flight.
+import type pg from 'pg';
+import { inTransaction, QUEUES } from '../queue/queues.ts';
+import type { PgBoss } from 'pg-boss';
+import { refreshConversionStatuses } from '../pipeline/conversions/refreshConversionStatuses.ts';
+import { failSyncJob } from '../pipeline/failSyncJob.ts';
+import { settleSyncJob } from '../pipeline/settleSyncJob.ts';
+import { withTransaction } from '../db/withTransaction.ts';
+import type { ClaimedItem } from './claimQueueItem.ts';
+
+export type ItemOutcome =
+  | { kind: 'delivered'; rejected: Array<{ key: string; reason: string; customerId?: number }>; matchRate?: string }
+  | { kind: 'external'; error: string }
+  | { kind: 'auth'; error: string }
+  | { kind: 'permanent'; error: string };
+
+export async function settleQueueItem(options: {
+  pool: pg.Pool;
+  boss: PgBoss;
+  item: ClaimedItem;
+  outcome: ItemOutcome;
+  retryIntervalSeconds: number;
+}): Promise<boolean> {
+  const { item, outcome } = options;
+  return withTransaction(options.pool, async (tx) => {
+    const claim = [item.id, item.attempts];
+    const held = `id = $1 AND attempts = $2 AND status IN ('SENDING', 'RESENDING')`;
+    if (outcome.kind === 'delivered') {
+      const accepted = item.record_count - outcome.rejected.length;
+      const { rowCount } = await tx.query(
+        `UPDATE queue_items SET status = $3, lease_until = NULL, awaiting_response = false, last_error = $4, updated_at = now() WHERE ${held}`,
+        [...claim, accepted > 0 || item.record_count === 0 ? 'SUCCEEDED' : 'REJECTED', outcome.rejected.length ? `${outcome.rejected.length} record(s) rejected` : null],
+      );
+      if (!rowCount) return false; // the claim was lost (lease expired and another worker took it)
+      await recordDelivered(tx, item, outcome.rejected, accepted);
+      if (outcome.matchRate && item.audience_id) {
+        await tx.query('UPDATE audiences SET match_rate = $2, updated_at = now() WHERE id = $1', [item.audience_id, outcome.matchRate]);
+      }
+    } else if (outcome.kind === 'external') {
+      const { rowCount } = await tx.query(
+        `UPDATE queue_items SET status = 'WAITING_FOR_RETRY', lease_until = NULL, awaiting_response = false, last_error = $3,
+                next_attempt_at = last_attempt_at + make_interval(secs => $4), updated_at = now()
+          WHERE ${held}`,
+        [...claim, outcome.error.slice(0, 1000), options.retryIntervalSeconds],
+      );
+      if (!rowCount) return false;
+      const { rows } = await tx.query<{ next_attempt_at: Date }>('SELECT next_attempt_at FROM queue_items WHERE id = $1', [item.id]);
+      await options.boss.send(QUEUES.resendDue, {}, { ...inTransaction(tx), startAfter: rows[0]!.next_attempt_at });
+    } else {
+      const { rowCount } = await tx.query(
+        `UPDATE queue_items SET status = 'FAILED', lease_until = NULL, awaiting_response = false, last_error = $3, updated_at = now() WHERE ${held}`,
+        [...claim, outcome.error.slice(0, 1000)],
+      );
+      if (!rowCount) return false;
+      if (outcome.kind === 'auth') await failSyncJob(tx, item.sync_job_id, { layer: 'SYNC', error: outcome.error });
+    }
+    if (item.operation === 'CONVERSION') await refreshConversionStatuses(tx, [item.id]);
+    await settleSyncJob(tx, item.sync_job_id);
+    return true;
+  });
+}
+
+async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: Array<{ key: string; reason: string; customerId?: number }>, accepted: number) {
+  if (rejected.length) {
+    await tx.query(
+      `INSERT INTO rejected_records (sync_job_id, queue_item_id, primary_key, reason)
+       SELECT $1, $2, k, r FROM unnest($3::text[], $4::text[]) AS x(k, r)`,
+      [item.sync_job_id, item.id, rejected.map((r) => r.key), rejected.map((r) => r.reason.slice(0, 1000))],
+    );
+  }
+  const range = [item.sync_job_id, item.row_from, item.row_from + item.record_count - 1];
+  const rejectedCustomers = rejected.map((r) => r.customerId).filter((id): id is number => id !== undefined);
+  if (item.operation === 'ADD') {
+    // membership changes only for what the network accepted: rejected records go again next run
+    const { rows } = await tx.query<{ inserted: number }>(
+      `WITH upserted AS (
+         INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, confirmed_at)
+         SELECT $4, s.customer_id, s.identifier_hash, s.pii_version, now() FROM sync_staging s
+          WHERE s.sync_job_id = $1 AND s.operation = 'ADD' AND s.row_number BETWEEN $2 AND $3
+            AND NOT (s.customer_id = ANY ($5::int[]))
+         ON CONFLICT (audience_id, customer_id) DO UPDATE SET identifier_hash = EXCLUDED.identifier_hash,
+                                                              pii_version = EXCLUDED.pii_version, confirmed_at = now()
+         RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::int AS inserted FROM upserted`,
+      [...range, item.audience_id, rejectedCustomers],
+    );
+    await tx.query('UPDATE audiences SET member_count = member_count + $2, updated_at = now() WHERE id = $1', [item.audience_id, rows[0]!.inserted]);
+    await tx.query('UPDATE sync_jobs SET records_added = records_added + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
+      item.sync_job_id,
+      accepted,
+      rejected.length,
+    ]);
+  } else if (item.operation === 'REMOVE') {
+    const { rowCount } = await tx.query(
+      `DELETE FROM memberships m USING sync_staging s
+        WHERE s.sync_job_id = $1 AND s.operation = 'REMOVE' AND s.row_number BETWEEN $2 AND $3
+          AND NOT (s.customer_id = ANY ($5::int[])) AND m.audience_id = $4 AND m.customer_id = s.customer_id`,
+      [...range, item.audience_id, rejectedCustomers],
+    );
+    await tx.query('UPDATE audiences SET member_count = GREATEST(0, member_count - $2), updated_at = now() WHERE id = $1', [item.audience_id, rowCount ?? 0]);
+    await tx.query('UPDATE sync_jobs SET records_removed = records_removed + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
+      item.sync_job_id,
+      accepted,
+      rejected.length,
+    ]);
+  } else {
+    await tx.query(
+      `UPDATE conversion_deliveries d SET accepted = (r.k IS NULL), reason = r.reason
+         FROM conversion_events e
+         LEFT JOIN unnest($2::text[], $3::text[]) AS r(k, reason) ON r.k = e.event_id
+        WHERE d.queue_item_id = $1 AND e.id = d.conversion_event_id`,
+      [item.id, rejected.map((r) => r.key), rejected.map((r) => r.reason)],
+    );
+    await tx.query('UPDATE sync_jobs SET records_added = records_added + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
+      item.sync_job_id,
+      accepted,
+      rejected.length,
+    ]);
+  }
+}

@@ -1,0 +1,43 @@
+// One request to a destination, retried within the run: under the destination's rate limit, with
+// exponential backoff and jitter for external problems, and waiting out throttling for as long as
+// the network asks (Retry-After, Meta's estimated_time_to_regain_access). What outlasts the run
+// is rethrown for the caller to turn into WAITING_FOR_RETRY.
+import type pg from 'pg';
+import { backoffDelay, sleep } from './backoff.ts';
+import { isDeliveryError } from './deliveryError.ts';
+import { reserveRequestSlot } from './rateLimit.ts';
+
+export const IN_RUN_ATTEMPTS = 4;
+/** the longest a run waits for a throttled network before leaving the item to the retry schedule */
+export const MAX_IN_RUN_WAIT_MS = 120_000;
+
+export async function withInRunRetries<T>(
+  options: { pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal },
+  attempt: () => Promise<T>,
+): Promise<T> {
+  let externalFailures = 0;
+  let waitedMs = 0;
+  for (;;) {
+    const slot = await reserveRequestSlot(options.pool, options.destinationId, options.requestsPerSecond);
+    await sleep(slot, options.signal);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isDeliveryError(error)) throw error;
+      if (error.kind === 'throttled') {
+        const wait = error.waitMs ?? backoffDelay(options.backoffBaseMs, externalFailures);
+        if (waitedMs + wait > MAX_IN_RUN_WAIT_MS) throw error;
+        waitedMs += wait;
+        await sleep(wait, options.signal);
+        continue;
+      }
+      if (error.kind === 'external') {
+        externalFailures++;
+        if (externalFailures >= IN_RUN_ATTEMPTS) throw error;
+        await sleep(backoffDelay(options.backoffBaseMs, externalFailures - 1), options.signal);
+        continue;
+      }
+      throw error;
+    }
+  }
+}

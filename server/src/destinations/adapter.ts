@@ -1,0 +1,59 @@
+// What every destination adapter implements. Adapters speak their network's wire format and
+// classify failures as DeliveryErrors; batching, backoff, rate limits, splitting and statuses are
+// the delivery engine's (server/src/delivery), the same for every network.
+import type { DestinationHttp } from '../delivery/destinationHttp.ts';
+import type { DestinationType } from '../generated/prisma/enums.ts';
+
+export interface AdapterContext {
+  destination: { id: number; name: string; type: DestinationType; settings: Record<string, any> };
+  credentials: Record<string, any>;
+  http: DestinationHttp;
+  /** for networks that process uploads asynchronously (Google's offline user data jobs): the job
+   *  shows AWAITING_RESPONSE while `waiting` is true */
+  awaitingResponse(waiting: boolean): Promise<void>;
+  syncJobId: number | null;
+  /** aborted when the worker shuts down: long waits (polling) should stop early */
+  signal?: AbortSignal;
+}
+
+/** One customer in a membership batch: its primary key and the identifiers hashed for this network. */
+export interface MemberRecord {
+  key: string;
+  identifiers: any;
+}
+
+/** One offline conversion in a batch; `key` is its event id. */
+export interface ConversionRecord {
+  key: string;
+  conversionName: string;
+  occurredAt: Date;
+  value: number | null;
+  currency: string | null;
+  clickId: string | null;
+  /** the customer's identifiers hashed for this network, when the event names a customer */
+  identifiers: any | null;
+}
+
+export interface BatchResult {
+  /** records the network refused one by one, with its reason; the rest were accepted */
+  rejected: Array<{ key: string; reason: string }>;
+  /** a match-rate range the network reported for the audience (Google MATCH_RANGE_…) */
+  matchRate?: string;
+}
+
+export interface AudienceRef {
+  name: string;
+  externalId: string | null;
+}
+
+export interface DestinationAdapter {
+  defaults: { batchSize: number; requestsPerSecond: number; concurrency: number };
+  /** creates the audience in the network when it has no external id yet; returns its external id */
+  ensureAudience(ctx: AdapterContext, audience: AudienceRef): Promise<string>;
+  sendMembers(
+    ctx: AdapterContext,
+    batch: { audience: AudienceRef & { externalId: string }; operation: 'ADD' | 'REMOVE'; records: MemberRecord[]; idempotencyKey: string },
+  ): Promise<BatchResult>;
+  /** absent for networks that take no offline conversions */
+  sendConversions?(ctx: AdapterContext, batch: { records: ConversionRecord[]; idempotencyKey: string }): Promise<BatchResult>;
+}

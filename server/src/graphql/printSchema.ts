@@ -1,0 +1,24 @@
+// Writes the schema as SDL to server/schema.graphql (committed; codegen reads it). With --check it
+// only compares, and fails when the committed file is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { schema } from './schema.ts';
+
+const file = path.resolve(import.meta.dirname, '../../schema.graphql');
+const printed = printSchema(lexicographicSortSchema(schema)) + '\n';
+
+if (process.argv.includes('--check')) {
+  let committed = '';
+  try {
+    committed = readFileSync(file, 'utf8');
+  } catch {}
+  if (committed !== printed) {
+    console.error('server/schema.graphql is stale: run `pnpm generate` and commit it');
+    process.exit(1);
+  }
+  console.log('server/schema.graphql is current');
+} else {
+  writeFileSync(file, printed);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}

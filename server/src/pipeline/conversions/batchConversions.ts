@@ -1,0 +1,55 @@
+// Hands captured, unassigned conversion events to OFFLINE_CONVERSION jobs: one job per conversion
+// destination, carrying up to BATCH events that arrived close together. Events are locked with
+// SKIP LOCKED so two workers batching at once never take the same event.
+import type pg from 'pg';
+import type { PgBoss } from 'pg-boss';
+import { withTransaction } from '../../db/withTransaction.ts';
+import { createSyncJobs } from '../createSyncJobs.ts';
+import { wakeConversionBatcher } from './captureConversion.ts';
+
+const BATCH = 10_000;
+
+export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): Promise<number[]> {
+  const { jobIds, full } = await withTransaction(deps.pool, async (tx) => {
+    const { rows: config } = await tx.query<{ enabled: boolean }>('SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1');
+    const { rows: destinations } = await tx.query<{ id: number }>(
+      `SELECT c.destination_id AS id FROM conversion_destinations c JOIN destinations d ON d.id = c.destination_id
+        WHERE d.enabled ORDER BY 1`,
+    );
+    if (!config[0]?.enabled || destinations.length === 0) return { jobIds: [], full: false };
+    const { rows: events } = await tx.query<{ id: number }>(
+      `SELECT id FROM conversion_events WHERE sync_job_id IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+    );
+    if (events.length === 0) return { jobIds: [], full: false };
+    const eventIds = events.map((e) => e.id);
+    const jobIds = await createConversionJobs(deps.boss, tx, destinations.map((d) => d.id), eventIds, null);
+    await tx.query(`UPDATE conversion_events SET sync_job_id = $2 WHERE id = ANY ($1::int[])`, [eventIds, jobIds[0]]);
+    return { jobIds, full: events.length === BATCH };
+  });
+  if (full) await wakeConversionBatcher(deps.boss, { lingerMs: 0 }); // more are waiting already
+  return jobIds;
+}
+
+/** One OFFLINE_CONVERSION job per destination for the given events (also used by the historical push). */
+export async function createConversionJobs(boss: PgBoss, tx: pg.PoolClient, destinationIds: number[], eventIds: number[], triggeredBy: string | null) {
+  const jobIds = await createSyncJobs(
+    boss,
+    tx,
+    destinationIds.map((destinationId) => ({
+      destinationId,
+      syncType: 'OFFLINE_CONVERSION',
+      triggeredBy,
+      scopeKey: `conversion@${destinationId}`,
+      fullDiff: false,
+      audience: null,
+    })),
+  );
+  for (const [index, syncJobId] of jobIds.entries()) {
+    await tx.query(
+      `INSERT INTO conversion_deliveries (sync_job_id, conversion_event_id, destination_id, identifiers, row_number)
+       SELECT $1, e.id, $2, '{}'::jsonb, row_number() OVER (ORDER BY e.id) FROM unnest($3::int[]) AS e(id)`,
+      [syncJobId, destinationIds[index], eventIds],
+    );
+  }
+  return jobIds;
+}

@@ -1,0 +1,69 @@
+// Creates sync jobs (and the audience rows they fill) and puts each one's first stage on the queue,
+// in the caller's transaction: a trigger either creates its jobs with their work queued, or nothing.
+import type pg from 'pg';
+import type { PgBoss } from 'pg-boss';
+import type { SyncType } from '../generated/prisma/enums.ts';
+import { inTransaction, QUEUES } from '../queue/queues.ts';
+
+export interface SyncJobSpec {
+  destinationId: number;
+  syncType: SyncType;
+  triggeredBy: string | null;
+  scopeKey: string;
+  fullDiff: boolean;
+  issue?: string | null;
+  group?: string | null;
+  segmentId?: number | null;
+  customerExternalIds?: string[];
+  dryRun?: boolean;
+  parentId?: number | null;
+  /** the audience the job fills, by its key within the destination; null for conversion uploads */
+  audience: { scopeKey: string; name: string } | { id: number } | null;
+}
+
+export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: SyncJobSpec[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const spec of specs) {
+    let audienceId: number | null = null;
+    if (spec.audience && 'id' in spec.audience) audienceId = spec.audience.id;
+    else if (spec.audience) {
+      const { rows } = await tx.query<{ id: number }>(
+        `INSERT INTO audiences (destination_id, scope_key, name) VALUES ($1, $2, $3)
+         ON CONFLICT (destination_id, scope_key) DO UPDATE SET name = EXCLUDED.name
+         RETURNING id`,
+        [spec.destinationId, spec.audience.scopeKey, spec.audience.name.slice(0, 200)],
+      );
+      audienceId = rows[0]!.id;
+    }
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO sync_jobs (status, stage, destination_id, destination_type, sync_type, triggered_by, issue, group_name,
+                              segment_id, audience_id, scope_key, customer_external_ids, full_diff, dry_run, parent_id)
+       SELECT 'PENDING', 'IDENTIFY_PAYLOAD', d.id, d.type, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+         FROM destinations d WHERE d.id = $1
+       RETURNING id`,
+      [
+        spec.destinationId,
+        spec.syncType,
+        spec.triggeredBy,
+        spec.issue ?? null,
+        spec.group ?? null,
+        spec.segmentId ?? null,
+        audienceId,
+        spec.scopeKey,
+        spec.customerExternalIds ?? [],
+        spec.fullDiff,
+        spec.dryRun ?? false,
+        spec.parentId ?? null,
+      ],
+    );
+    ids.push(rows[0]!.id);
+  }
+  if (ids.length) {
+    await boss.insert(
+      QUEUES.stage,
+      ids.map((syncJobId) => ({ data: { syncJobId, stage: 'IDENTIFY_PAYLOAD' } })),
+      inTransaction(tx),
+    );
+  }
+  return ids;
+}

@@ -1,0 +1,66 @@
+// Runs one stage of one sync job. The job row says which stage is due (`stage`); a stage runs only
+// while it is due (compare-and-set), does its work and names the next stage in ONE transaction with
+// the next stage's queue job, so a worker killed at any line leaves the stage to run again whole,
+// and a stage that already committed is never run twice.
+import type pg from 'pg';
+import { inTransaction, QUEUES } from '../queue/queues.ts';
+import { withTransaction } from '../db/withTransaction.ts';
+import { failSyncJob } from './failSyncJob.ts';
+import { PreparationError, type PipelineContext, type Stage, type SyncJobRow } from './pipelineContext.ts';
+import { identifyPayload } from './stages/identifyPayload.ts';
+import { identifyAudiences } from './stages/identifyAudiences.ts';
+import { writeStaging } from './stages/writeStaging.ts';
+import { createQueueItems } from './stages/createQueueItems.ts';
+import { updateAudiences } from './stages/updateAudiences.ts';
+import { syncMembers } from './stages/syncMembers.ts';
+
+/** A stage does its work on `tx` and returns the stage due next, or null when it has settled the job. */
+export type StageWork = (ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient) => Promise<Stage | null>;
+
+const stages: Record<Stage, StageWork> = {
+  IDENTIFY_PAYLOAD: identifyPayload,
+  IDENTIFY_AUDIENCES: identifyAudiences,
+  WRITE_STAGING: writeStaging,
+  CREATE_QUEUE_ITEMS: createQueueItems,
+  UPDATE_AUDIENCES: updateAudiences,
+  SYNC_MEMBERS: syncMembers,
+};
+
+export async function runStage(ctx: PipelineContext, data: { syncJobId: number; stage: Stage }, attempt: { final: boolean }) {
+  const tx = await ctx.pool.connect();
+  try {
+    await tx.query('BEGIN');
+    const { rows } = await tx.query<SyncJobRow>(
+      `UPDATE sync_jobs SET status = 'RUNNING', started_at = COALESCE(started_at, now()), updated_at = now()
+        WHERE id = $1 AND stage = $2 AND status IN ('PENDING', 'RUNNING')
+        RETURNING *`,
+      [data.syncJobId, data.stage],
+    );
+    const job = rows[0];
+    if (!job) {
+      await tx.query('ROLLBACK');
+      return; // not due: done already, withdrawn, or failed
+    }
+    const next = await stages[data.stage](ctx, job, tx);
+    if (next) {
+      await tx.query('UPDATE sync_jobs SET stage = $2, updated_at = now() WHERE id = $1', [job.id, next]);
+      await ctx.boss.send(QUEUES.stage, { syncJobId: job.id, stage: next }, inTransaction(tx));
+    }
+    await tx.query('COMMIT');
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => {});
+    if (error instanceof PreparationError) {
+      await withTransaction(ctx.pool, (tx) => failSyncJob(tx, data.syncJobId, { layer: 'PREPARATION', error: error.message }));
+      return;
+    }
+    ctx.logger.warn('sync stage failed', { syncJobId: data.syncJobId, stage: data.stage, error, final: attempt.final });
+    if (attempt.final) {
+      const reason = `stage ${data.stage} kept failing: ${(error as Error).message}`;
+      await withTransaction(ctx.pool, (tx) => failSyncJob(tx, data.syncJobId, { layer: 'PREPARATION', error: reason }));
+      return;
+    }
+    throw error; // pg-boss runs it again after a backoff
+  } finally {
+    tx.release();
+  }
+}

@@ -1,0 +1,102 @@
+// Stage 1: the customers in scope and their identifiers hashed for the destination. Customers stream
+// out of PostgreSQL (COPY TO), are hashed here, and stream back in (COPY FROM) — a million-member
+// segment is never held in memory. For a full diff the audience's current members come along too,
+// so the ones leaving it can be removed with identifiers the network will recognise.
+//
+// Only customers that can be part of the diff are read and hashed: a kept member whose PII version
+// is the one its membership was hashed from has nothing new to send, and a leaving customer the
+// network never had has nothing to remove, so PostgreSQL leaves both out. A 1% churn over a million
+// members then hashes and writes twenty thousand rows, not a million. The diff itself is still
+// decided by membershipDiff.ts in the next stages, against memberships as they are.
+import { hash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type pg from 'pg';
+import { copyLines, escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
+import { inlineParams } from '../../db/sqlLiteral.ts';
+import { identifiersFor, type CustomerPii } from '../../destinations/hashing/index.ts';
+import type { DestinationType } from '../../generated/prisma/enums.ts';
+import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';
+import { loadDestination } from '../loadDestination.ts';
+import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
+import { scopePredicate } from '../scopePredicate.ts';
+
+const JOIN_WORK_MEM = '128MB';
+
+export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage> {
+  const destination = await loadDestination(tx, ctx.cipher, job.destination_id);
+  if (job.sync_type === 'OFFLINE_CONVERSION') {
+    await identifyConversionPayload(job, destination, tx);
+    return 'IDENTIFY_AUDIENCES';
+  }
+  const params: unknown[] = [];
+  const inScope = await scopePredicate(tx, job, params);
+  params.push(job.audience_id);
+  const audience = `$${params.length}`;
+  const query = inlineParams(
+    `SELECT id, external_id, email, phone, first_name, last_name, city, state, zip, country, date_of_birth, gender,
+            keep, identifier_hash, pii_version
+       FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
+                    m.identifier_hash, m.pii_version AS member_pii_version
+               FROM customers c
+               LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
+              WHERE ${job.full_diff ? `${inScope} OR m.customer_id IS NOT NULL` : inScope}) q
+      WHERE CASE WHEN keep THEN member_pii_version IS DISTINCT FROM pii_version ELSE identifier_hash IS NOT NULL END`,
+    params,
+  );
+
+  await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
+  const source = await ctx.pool.connect();
+  try {
+    // joining a million customers to a million memberships: with the default 4 MB the hash join
+    // spills to temporary files in batches; this one query may use more, once
+    await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
+    // the source reads in its own snapshot; the target writes inside the stage's transaction
+    const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
+    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, identifiers, identifier_hash, keep, pii_version) FROM STDIN'));
+    const fields = destination.settings.fields as never;
+    const counts = { hashed: 0 };
+    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);
+    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed: counts.hashed });
+  } finally {
+    await source.query('RESET work_mem').catch(() => {});
+    source.release();
+  }
+  return 'IDENTIFY_AUDIENCES';
+}
+
+async function* hashRows(
+  rows: AsyncIterable<Buffer>,
+  jobId: number,
+  type: DestinationType,
+  fields: never,
+  counts: { hashed: number },
+): AsyncGenerator<string> {
+  const options = fields ? { fields } : undefined;
+  let out = '';
+  for await (const line of copyLines(rows)) {
+    const f = parseCopyLine(line);
+    const pii: CustomerPii = {
+      externalId: f[1]!,
+      email: f[2]!,
+      phone: f[3]!,
+      firstName: f[4]!,
+      lastName: f[5]!,
+      city: f[6]!,
+      state: f[7]!,
+      zip: f[8]!,
+      country: f[9]!,
+      dateOfBirth: f[10]!,
+      gender: f[11]!,
+    };
+    const json = JSON.stringify(identifiersFor(type, pii, options));
+    const digest = hash('sha1', json, 'base64');
+    counts.hashed++;
+    out += `${jobId}\t${f[0]}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\n`;
+    if (out.length > 256 * 1024) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out) yield out;
+}

@@ -1,0 +1,84 @@
+// Registers this process's handlers for every pipeline queue, and the recurring schedules.
+import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { QUEUES } from '../queue/queues.ts';
+import { batchConversions } from './conversions/batchConversions.ts';
+import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
+import type { PipelineContext, Stage } from './pipelineContext.ts';
+import { recoverStuckItems } from './recoverStuckItems.ts';
+import { resendDueItems } from './resendDueItems.ts';
+import { runStage } from './runStage.ts';
+import { triggerNextBestAction } from './triggers/triggerNextBestAction.ts';
+import { triggerSegmentSync } from './triggers/triggerSegmentSync.ts';
+
+const STAGE_RETRY_LIMIT = 5; // as createQueues sets it
+
+export async function startWorkers(ctx: PipelineContext) {
+  const { boss, logger } = ctx;
+  const fast = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 };
+  // A pg-boss worker loop waits out its poll interval after every job, and only new jobs NOTIFY: a
+  // delivery held back by groupConcurrency (or retried after a failure) is fetched by the next poll.
+  // With the 5 s backstop a destination moved about 4 items per 5 s; 1 s keeps it busy.
+  const busy = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 1 };
+  // Stage jobs come in bursts (a conversion stream makes several jobs a second, each six stages):
+  // fetched one at a time, each worker waited up to the NOTIFY backstop after every job, and a
+  // backlog drained at about one stage a second per worker, holding conversions back for a minute.
+  // Fetched two at a time, a full fetch means more is waiting, and pg-boss fetches again at once.
+  await boss.work<{ syncJobId: number; stage: Stage }>(
+    QUEUES.stage,
+    { ...busy, localConcurrency: 2, batchSize: 2, burstWhenBatchFull: true },
+    async (jobs) => {
+      let failure: unknown = null;
+      for (const job of jobs) {
+        // a stage that fails is retried with its batch-mate; a stage already done is a no-op then
+        await runStage(ctx, job.data, { final: job.retryCount >= STAGE_RETRY_LIMIT }).catch((error) => (failure ??= error));
+      }
+      if (failure) throw failure;
+    },
+  );
+  await boss.work<{ queueItemId: number }>(
+    QUEUES.deliver,
+    { ...busy, localConcurrency: 8, groupConcurrency: 4 },
+    async ([job]) => deliverQueueItem(ctx, job!.data.queueItemId, job!.signal),
+  );
+  await boss.work(QUEUES.resendDue, fast, async () => {
+    const result = await resendDueItems(ctx);
+    if (result.resending || result.withdrawn) logger.info('retry schedule ran', result);
+  });
+  // a batcher run is queued to start BATCH_LINGER_MS after the capture that woke it; NOTIFY fires at
+  // the send, before it is due, so the poll starts it: every half second (pg-boss's shortest), not five
+  await boss.work(QUEUES.batchConversions, { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 }, async () => {
+    await batchConversions(ctx);
+  });
+  await boss.work(QUEUES.piiAgent, async () => {
+    const jobs = await runPiiUpdateAgent(ctx);
+    if (jobs.length) logger.info('PII update agent created jobs', { jobs: jobs.length });
+  });
+  await boss.work(QUEUES.recoverStuckItems, async () => {
+    const recovered = await recoverStuckItems(ctx);
+    if (recovered) logger.warn('re-queued items left by a dead worker', { items: recovered });
+  });
+  await boss.work<{ segmentId: number }>(QUEUES.scheduledSegmentSync, async ([job]) => {
+    await triggerSegmentSync(ctx, { segmentId: job!.data.segmentId, dryRun: false }).catch((error) =>
+      logger.warn('scheduled segment sync refused', { segmentId: job!.data.segmentId, error }),
+    );
+  });
+  await boss.work<{ outboundScheduleId: number }>(QUEUES.scheduledOutboundRun, async ([job]) => {
+    const { rows } = await ctx.pool.query('SELECT * FROM outbound_schedules WHERE id = $1', [job!.data.outboundScheduleId]);
+    const schedule = rows[0];
+    if (!schedule) return;
+    await triggerNextBestAction(ctx, {
+      issue: schedule.issue,
+      group: schedule.group_name,
+      destinationIds: schedule.destination_ids,
+      segmentId: schedule.segment_id,
+      customerExternalIds: schedule.customer_external_ids,
+      fullDiff: true,
+    }).catch((error) => logger.warn('scheduled outbound run refused', { outboundScheduleId: schedule.id, error }));
+  });
+
+  // safety nets beside the exact-time sends: a minute's sweep for due retries and stuck items
+  await boss.schedule(QUEUES.resendDue, '* * * * *', {}, { key: 'sweep' });
+  await boss.schedule(QUEUES.recoverStuckItems, '* * * * *', {}, { key: 'sweep' });
+  await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
+  await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
+}

@@ -1,0 +1,25 @@
+// Withdraws a job that has not finished: it becomes WITHDRAWN and its items that are not on their
+// way stop (PENDING and WAITING_FOR_RETRY become WITHDRAWN). Items already being sent finish; what
+// the network accepts is still recorded as membership.
+import type pg from 'pg';
+import { withTransaction } from '../db/withTransaction.ts';
+import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
+
+export async function withdrawSyncJob(pool: pg.Pool, syncJobId: number): Promise<boolean> {
+  return withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ sync_type: string }>(
+      `UPDATE sync_jobs SET status = 'WITHDRAWN', ended_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'FAILED')
+        RETURNING sync_type`,
+      [syncJobId],
+    );
+    if (!rows[0]) return false;
+    const { rows: items } = await tx.query<{ id: number }>(
+      `UPDATE queue_items SET status = 'WITHDRAWN', next_attempt_at = NULL, updated_at = now()
+        WHERE sync_job_id = $1 AND status IN ('PENDING', 'WAITING_FOR_RETRY', 'FAILED') RETURNING id`,
+      [syncJobId],
+    );
+    if (rows[0].sync_type === 'OFFLINE_CONVERSION') await refreshConversionStatuses(tx, items.map((i) => i.id));
+    return true;
+  });
+}

@@ -1,0 +1,153 @@
+// Labels and time formatting shared by every view.
+
+export const SYNC_STAGES = [
+  'IDENTIFY_PAYLOAD',
+  'IDENTIFY_AUDIENCES',
+  'WRITE_STAGING',
+  'CREATE_QUEUE_ITEMS',
+  'UPDATE_AUDIENCES',
+  'SYNC_MEMBERS',
+] as const;
+
+export const STAGE_LABELS: Record<string, string> = {
+  IDENTIFY_PAYLOAD: 'Identify payload',
+  IDENTIFY_AUDIENCES: 'Identify audiences',
+  WRITE_STAGING: 'Write staging',
+  CREATE_QUEUE_ITEMS: 'Create queue items',
+  UPDATE_AUDIENCES: 'Update audiences',
+  SYNC_MEMBERS: 'Add / remove members',
+};
+
+export const SYNC_TYPES = ['NEXT_BEST_ACTION', 'SEGMENT', 'PII_UPDATE', 'OFFLINE_CONVERSION', 'CONVERSION_AUDIENCE'] as const;
+export const SYNC_TYPE_LABELS: Record<string, string> = {
+  NEXT_BEST_ACTION: 'Next best action',
+  SEGMENT: 'Segment',
+  PII_UPDATE: 'PII update',
+  OFFLINE_CONVERSION: 'Offline conversion',
+  CONVERSION_AUDIENCE: 'Conversion audience',
+};
+
+export const JOB_STATUSES = ['PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'COMPLETED', 'FAILED', 'WITHDRAWN'] as const;
+export const DELIVERY_STATUSES = [
+  'PENDING',
+  'SENDING',
+  'SUCCEEDED',
+  'REJECTED',
+  'WAITING_FOR_RETRY',
+  'RESENDING',
+  'FAILED',
+  'WITHDRAWN',
+] as const;
+
+export const STATUS_LABELS: Record<string, string> = {
+  PENDING: 'Pending',
+  RUNNING: 'Running',
+  AWAITING_RESPONSE: 'Awaiting response',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  WITHDRAWN: 'Withdrawn',
+  SENDING: 'Sending',
+  SUCCEEDED: 'Succeeded',
+  REJECTED: 'Rejected',
+  WAITING_FOR_RETRY: 'Waiting for retry',
+  RESENDING: 'Resending',
+};
+
+/** the tone of a status: colour is never the only signal (badges always carry the label too) */
+export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'idle';
+export const STATUS_TONES: Record<string, Tone> = {
+  PENDING: 'idle',
+  RUNNING: 'busy',
+  SENDING: 'busy',
+  RESENDING: 'busy',
+  AWAITING_RESPONSE: 'warn',
+  WAITING_FOR_RETRY: 'warn',
+  COMPLETED: 'ok',
+  SUCCEEDED: 'ok',
+  FAILED: 'bad',
+  REJECTED: 'bad',
+  WITHDRAWN: 'idle',
+};
+
+export const DESTINATION_TYPES = ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'DMP', 'WEB'] as const;
+export const DESTINATION_TYPE_LABELS: Record<string, string> = {
+  FACEBOOK_ADS: 'Facebook Ads',
+  GOOGLE_ADS: 'Google Ads',
+  LINKEDIN_ADS: 'LinkedIn Ads',
+  DMP: 'DMP',
+  WEB: 'Web',
+};
+
+export const FAILURE_LAYER_LABELS: Record<string, string> = {
+  PREPARATION: 'Preparation (our side)',
+  SYNC: 'Sync (talking to the destination)',
+};
+
+export const OPERATION_LABELS: Record<string, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion' };
+
+export const label = (map: Record<string, string>, value: string | null | undefined) =>
+  value == null ? '' : (map[value] ?? value.replaceAll('_', ' ').toLowerCase());
+
+const exactFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
+
+export function exactTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return exactFormat.format(new Date(iso));
+}
+
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+
+/** "12 s ago", "in 28 min", "3 days ago" */
+export function relativeTime(iso: string | null | undefined, now: number): string {
+  if (!iso) return '';
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 5) return 'just now';
+  if (abs < 60) return relativeFormat.format(seconds, 'second');
+  if (abs < 3600) return relativeFormat.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return relativeFormat.format(Math.round(seconds / 3600), 'hour');
+  return relativeFormat.format(Math.round(seconds / 86400), 'day');
+}
+
+/** "1.2 s", "3 min 4 s" */
+export function duration(fromIso: string | null | undefined, toIso: string | null | undefined, now: number): string {
+  if (!fromIso) return '';
+  const ms = (toIso ? new Date(toIso).getTime() : now) - new Date(fromIso).getTime();
+  if (ms < 0) return '';
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m % 60} min`;
+}
+
+export const number = (n: number | null | undefined) => (n == null ? '' : new Intl.NumberFormat().format(n));
+
+/** the database id inside a Relay global id ("SyncJob:12", base64), for ordering */
+export function localId(globalId: string): number {
+  try {
+    const decoded = atob(globalId);
+    const n = Number(decoded.slice(decoded.lastIndexOf(':') + 1));
+    return Number.isFinite(n) ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (!error) return '';
+  const e = error as { graphQLErrors?: { message: string }[]; networkError?: Error; message?: string };
+  if (e.graphQLErrors?.length) return e.graphQLErrors.map((g) => g.message).join('; ');
+  if (e.networkError) return `Cannot reach the paidsync server (${e.networkError.message}).`;
+  return e.message ?? String(error);
+}

@@ -3,7 +3,9 @@
 // throughout. Floor: floors/hashAndCopyFloor.ts for the same number of customers.
 import { emailOf } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './support/environment.ts';
+import { stageTimeline, type StageTimeline } from './support/stageTimeline.ts';
 
 export interface AudienceSetup {
   destinationId: string;
@@ -20,6 +22,7 @@ export interface FullSyncResult {
   workerRssBeforeMb: number;
   simulatorMembers: number;
   job: Record<string, unknown>;
+  timeline: StageTimeline;
 }
 
 export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetup> {
@@ -67,6 +70,7 @@ export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSet
   if (audience.members.size !== n || job.recordsAdded !== n) {
     throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
   }
+  const timeline = await stageTimeline(env.pool, Number(decodeGlobalID(String(job.id)).id));
   const floor = await hashAndCopyFloor(env.pool, env.sim.url, n, emailOf);
   return {
     members: n,
@@ -77,5 +81,6 @@ export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSet
     workerRssBeforeMb,
     simulatorMembers: audience.members.size,
     job,
+    timeline,
   };
 }

@@ -91,9 +91,12 @@ async function main() {
       if (wants('full') || wants('incremental')) {
         const setup = await setUpAudience(env);
         note('full');
-      const full: FullSyncResult = await fullAudienceSync(env, setup, sizes.customers);
+        const full: FullSyncResult = await fullAudienceSync(env, setup, sizes.customers);
         results.fullAudienceSync = full;
         console.log('full sync', full);
+        console.log('where its time went (ms):');
+        console.table(full.timeline.stages);
+        console.log('deliveries', full.timeline.deliveries, 'requests', full.timeline.requests);
         rows.push({
           benchmark: `1. full audience sync (${f(sizes.customers)} members)`,
           figure: `${f(full.seconds, 1)} s`,
@@ -112,7 +115,7 @@ async function main() {
         });
         if (wants('incremental')) {
           note('inc');
-      const inc: IncrementalResult = await incrementalSync(env, setup, sizes.customers);
+          const inc: IncrementalResult = await incrementalSync(env, setup, sizes.customers);
           results.incrementalSync = inc;
           console.log('incremental', inc);
           rows.push({

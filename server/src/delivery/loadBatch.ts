@@ -4,14 +4,14 @@ import type { ConversionRecord, MemberRecord } from '../destinations/adapter.ts'
 import type { ClaimedItem } from './claimQueueItem.ts';
 
 export async function loadMemberBatch(db: pg.Pool, item: ClaimedItem): Promise<Array<MemberRecord & { customerId: number }>> {
-  const { rows } = await db.query<{ customer_id: number; external_id: string; identifiers: unknown }>(
-    `SELECT s.customer_id, c.external_id, s.identifiers
-       FROM sync_staging s JOIN customers c ON c.id = s.customer_id
+  const { rows } = await db.query<{ customer_id: number; external_id: string; identifiers: string }>(
+    `SELECT s.customer_id, p.external_id, p.identifiers
+       FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
       WHERE s.sync_job_id = $1 AND s.operation = $2 AND s.row_number BETWEEN $3 AND $4
       ORDER BY s.row_number`,
     [item.sync_job_id, item.operation, item.row_from, item.row_from + item.record_count - 1],
   );
-  return rows.map((r) => ({ key: r.external_id, customerId: r.customer_id, identifiers: r.identifiers }));
+  return rows.map((r) => ({ key: r.external_id, customerId: r.customer_id, identifiers: JSON.parse(r.identifiers) }));
 }
 
 export async function loadConversionBatch(db: pg.Pool, item: ClaimedItem): Promise<ConversionRecord[]> {

@@ -57,7 +57,7 @@ export async function settleQueueItem(options: {
       if (outcome.kind === 'auth') await failSyncJob(tx, item.sync_job_id, { layer: 'SYNC', error: outcome.error });
     }
     if (item.operation === 'CONVERSION') await refreshConversionStatuses(tx, [item.id]);
-    await settleSyncJob(tx, item.sync_job_id);
+    await settleSyncJob(options.boss, tx, item.sync_job_id);
     return true;
   });
 }
@@ -77,7 +77,8 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
     const { rows } = await tx.query<{ inserted: number }>(
       `WITH upserted AS (
          INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, confirmed_at)
-         SELECT $4, s.customer_id, s.identifier_hash, s.pii_version, now() FROM sync_staging s
+         SELECT $4, s.customer_id, p.identifier_hash, p.pii_version, now()
+           FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
           WHERE s.sync_job_id = $1 AND s.operation = 'ADD' AND s.row_number BETWEEN $2 AND $3
             AND NOT (s.customer_id = ANY ($5::int[]))
          ON CONFLICT (audience_id, customer_id) DO UPDATE SET identifier_hash = EXCLUDED.identifier_hash,

@@ -5,19 +5,24 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/testDatabase.ts';
+import { createLogger } from '../logger.ts';
+import { startQueue, type Queue } from '../queue/startQueue.ts';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
 import { settleSyncJob } from './settleSyncJob.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
+let queue: Queue;
 beforeAll(async () => {
   database = await createTestDatabase();
+  queue = await startQueue({ url: database.url, logger: createLogger({ level: 'warn' }), worker: false });
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => {});
   await pool.query(`INSERT INTO destinations (id, name, type, settings) VALUES
     (1, 'fb', 'FACEBOOK_ADS', '{}'), (2, 'google', 'GOOGLE_ADS', '{}'), (3, 'web', 'WEB', '{}')`);
 });
 afterAll(async () => {
+  await queue?.stop();
   await pool?.end();
   await database?.drop();
 });
@@ -87,7 +92,7 @@ it('ends a job when its last two items settle at the same moment', async () => {
   const job = await insertJob(3, 'SEGMENT');
   const items = [await insertSendingItem(job, 'ADD'), await insertSendingItem(job, 'ADD')] as [number, number];
 
-  await settleTogether(items, 'FAILED', (tx) => settleSyncJob(tx, job));
+  await settleTogether(items, 'FAILED', (tx) => settleSyncJob(queue.boss, tx, job));
 
   const { rows } = await pool.query<{ status: string; records_failed: number }>('SELECT status, records_failed FROM sync_jobs WHERE id = $1', [job]);
   expect(rows[0], 'no item is in flight any more, so the job has its final status').toEqual({ status: 'FAILED', records_failed: 2 });

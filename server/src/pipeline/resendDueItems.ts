@@ -27,7 +27,7 @@ export async function resendDueItems(ctx: PipelineContext): Promise<{ resending:
     }
     const conversions = rows.filter((r) => r.operation === 'CONVERSION').map((r) => r.id);
     if (conversions.length) await refreshConversionStatuses(tx, conversions);
-    for (const jobId of new Set(rows.filter((r) => r.status === 'WITHDRAWN').map((r) => r.sync_job_id))) await settleSyncJob(tx, jobId);
+    for (const jobId of new Set(rows.filter((r) => r.status === 'WITHDRAWN').map((r) => r.sync_job_id))) await settleSyncJob(ctx.boss, tx, jobId);
     return { resending: resend.length, withdrawn: rows.length - resend.length };
   });
 }

@@ -8,10 +8,12 @@
 // at once the later sees the other's outcome (read in the same snapshot, each saw the other still
 // SENDING and the job never ended).
 import type pg from 'pg';
+import type { PgBoss } from 'pg-boss';
+import { inTransaction, QUEUES } from '../queue/queues.ts';
 
-export async function settleSyncJob(tx: pg.PoolClient, syncJobId: number): Promise<void> {
+export async function settleSyncJob(boss: PgBoss, tx: pg.PoolClient, syncJobId: number): Promise<void> {
   await tx.query('SELECT 1 FROM sync_jobs WHERE id = $1 FOR NO KEY UPDATE', [syncJobId]);
-  await tx.query(
+  const { rows } = await tx.query<{ status: string }>(
     `WITH s AS (
        SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SENDING', 'RESENDING')) AS active,
               count(*) FILTER (WHERE status IN ('FAILED', 'WAITING_FOR_RETRY')) AS failed,
@@ -33,12 +35,9 @@ export async function settleSyncJob(tx: pg.PoolClient, syncJobId: number): Promi
      FROM s
      WHERE j.id = $1 AND s.active = 0 AND j.stage = 'SYNC_MEMBERS'
        AND j.status IN ('RUNNING', 'FAILED', 'AWAITING_RESPONSE')
-       AND (j.status <> 'FAILED' OR s.failed = 0 OR j.records_failed <> s.failed_records)`,
+       AND (j.status <> 'FAILED' OR s.failed = 0 OR j.records_failed <> s.failed_records)
+     RETURNING j.status`,
     [syncJobId],
   );
-  // a completed job no longer needs its staging rows
-  await tx.query(
-    `DELETE FROM sync_staging WHERE sync_job_id = $1 AND EXISTS (SELECT 1 FROM sync_jobs WHERE id = $1 AND status = 'COMPLETED')`,
-    [syncJobId],
-  );
+  if (rows[0]?.status === 'COMPLETED') await boss.send(QUEUES.discardSyncRows, { syncJobId }, inTransaction(tx));
 }

@@ -4,6 +4,7 @@ import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
 import type { PipelineContext, Stage } from './pipelineContext.ts';
+import { discardSyncRows } from './discardSyncRows.ts';
 import { recoverStuckItems } from './recoverStuckItems.ts';
 import { resendDueItems } from './resendDueItems.ts';
 import { runStage } from './runStage.ts';
@@ -53,6 +54,7 @@ export async function startWorkers(ctx: PipelineContext) {
     const jobs = await runPiiUpdateAgent(ctx);
     if (jobs.length) logger.info('PII update agent created jobs', { jobs: jobs.length });
   });
+  await boss.work<{ syncJobId: number }>(QUEUES.discardSyncRows, async ([job]) => discardSyncRows(ctx.pool, job!.data.syncJobId));
   await boss.work(QUEUES.recoverStuckItems, async () => {
     const recovered = await recoverStuckItems(ctx);
     if (recovered) logger.warn('re-queued items left by a dead worker', { items: recovered });

@@ -20,6 +20,8 @@ export const QUEUES = {
   scheduledOutboundRun: 'scheduled-outbound-run',
   /** pick up items whose worker died while sending */
   recoverStuckItems: 'recover-stuck-items',
+  /** delete a completed job's payload and staging rows: { syncJobId } */
+  discardSyncRows: 'discard-sync-rows',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -41,4 +43,5 @@ export async function createQueues(boss: PgBoss, options: { heartbeatSeconds?: n
   await boss.createQueue(QUEUES.scheduledSegmentSync, { ...common, retryLimit: 1 });
   await boss.createQueue(QUEUES.scheduledOutboundRun, { ...common, retryLimit: 1 });
   await boss.createQueue(QUEUES.recoverStuckItems, { ...common, retryLimit: 1, expireInSeconds: 600 });
+  await boss.createQueue(QUEUES.discardSyncRows, { ...common, expireInSeconds: 600 });
 }

@@ -53,7 +53,7 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // the source reads in its own snapshot; the target writes inside the stage's transaction
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
-    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, identifiers, identifier_hash, keep, pii_version) FROM STDIN'));
+    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version) FROM STDIN'));
     const fields = destination.settings.fields as never;
     const counts = { hashed: 0 };
     await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);
@@ -92,7 +92,7 @@ async function* hashRows(
     const json = JSON.stringify(identifiersFor(type, pii, options));
     const digest = hash('sha1', json, 'base64');
     counts.hashed++;
-    out += `${jobId}\t${f[0]}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\n`;
+    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\n`;
     if (out.length > 256 * 1024) {
       yield out;
       out = '';

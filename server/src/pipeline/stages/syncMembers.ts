@@ -9,7 +9,7 @@ import { settleSyncJob } from '../settleSyncJob.ts';
 export async function syncMembers(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage | null> {
   const { rows } = await tx.query<{ id: number }>("SELECT id FROM queue_items WHERE sync_job_id = $1 AND status = 'PENDING' ORDER BY id", [job.id]);
   await enqueueDeliveries(ctx, tx, job.destination_id, rows.map((r) => r.id));
-  if (rows.length === 0) await settleSyncJob(tx, job.id);
+  if (rows.length === 0) await settleSyncJob(ctx.boss, tx, job.id);
   return null;
 }
 

@@ -47,7 +47,7 @@ export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx:
         [job.id, `audience not created: ${error.message}`, ctx.config.retryIntervalSeconds],
       );
       await ctx.boss.send(QUEUES.resendDue, {}, { ...inTransaction(tx), startAfter: new Date(Date.now() + ctx.config.retryIntervalSeconds * 1000) });
-      await settleSyncJob(tx, job.id);
+      await settleSyncJob(ctx.boss, tx, job.id);
     } else {
       await failSyncJob(tx, job.id, { layer: 'SYNC', error: `audience not created: ${error.message}` });
     }

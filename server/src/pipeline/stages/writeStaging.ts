@@ -1,5 +1,6 @@
 // Stage 3: the adds and removes written as numbered staging rows, one INSERT … SELECT each; members
-// whose identifiers did not change learn the PII version they were hashed from.
+// whose identifiers did not change learn the PII version they were hashed from. A staging row is
+// only (operation, number, customer): the identifiers stay in the payload row it points at.
 import type pg from 'pg';
 import { ADDS, REMOVES, UNCHANGED } from '../membershipDiff.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
@@ -9,8 +10,8 @@ export async function writeStaging(_ctx: PipelineContext, job: SyncJobRow, tx: p
   await tx.query('DELETE FROM sync_staging WHERE sync_job_id = $1', [job.id]);
   for (const [operation, predicate] of [['REMOVE', REMOVES], ['ADD', ADDS]] as const) {
     await tx.query(
-      `INSERT INTO sync_staging (sync_job_id, operation, row_number, customer_id, identifiers, identifier_hash, pii_version)
-       SELECT $1, '${operation}', row_number() OVER (ORDER BY p.customer_id), p.customer_id, p.identifiers, p.identifier_hash, p.pii_version
+      `INSERT INTO sync_staging (sync_job_id, operation, row_number, customer_id)
+       SELECT $1, '${operation}', row_number() OVER (ORDER BY p.customer_id), p.customer_id
          FROM sync_payloads p WHERE ${predicate}`,
       [job.id, job.audience_id],
     );
@@ -29,6 +30,5 @@ export async function writeStaging(_ctx: PipelineContext, job: SyncJobRow, tx: p
   );
   await tx.query('RESET enable_hashjoin');
   await tx.query('RESET enable_mergejoin');
-  await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
   return 'CREATE_QUEUE_ITEMS';
 }

@@ -32,7 +32,7 @@ export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetu
       i: {
         name: 'bench facebook',
         type: 'FACEBOOK_ADS',
-        settings: { apiBaseUrl: `${env.sim.url}/facebook`, adAccountId: '1234', pixelId: '555', batchSize: 10_000, requestsPerSecond: 10_000 },
+        settings: { apiBaseUrl: `${env.sim.url}/facebook`, adAccountId: '1234', pixelId: '555', batchSize: 10_000, requestsPerSecond: 10_000, concurrency: 8 },
         credentials: { accessToken: 'bench-token' },
       },
     },

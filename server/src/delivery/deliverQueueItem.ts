@@ -4,6 +4,7 @@ import type { AdapterContext } from '../destinations/adapter.ts';
 import { loadDestination, secretsOf } from '../pipeline/loadDestination.ts';
 import { PreparationError, type PipelineContext } from '../pipeline/pipelineContext.ts';
 import { failSyncJob } from '../pipeline/failSyncJob.ts';
+import { backoffDelay, sleep } from './backoff.ts';
 import { claimQueueItem, extendLease, type ClaimedItem } from './claimQueueItem.ts';
 import { isDeliveryError } from './deliveryError.ts';
 import { createDestinationHttp } from './destinationHttp.ts';
@@ -14,9 +15,17 @@ import { settleQueueItem, type ItemOutcome } from './settleQueueItem.ts';
 import { sendSplittingOnRejection } from './splitBatch.ts';
 import { withInRunRetries } from './withInRunRetries.ts';
 
+/** How often a delivery asks again for a slot while its destination has all of them in flight. */
+const SLOT_POLL_MS = { first: 50, most: 500 };
+
 export async function deliverQueueItem(ctx: PipelineContext, queueItemId: number, signal?: AbortSignal): Promise<void> {
   const { leaseSeconds } = ctx.config;
-  const item = await claimQueueItem(ctx.pool, queueItemId, leaseSeconds);
+  let item = await claimQueueItem(ctx.pool, queueItemId, leaseSeconds);
+  for (let attempt = 0; item === 'busy'; attempt++) {
+    if (signal?.aborted) throw new Error('delivery stopped while waiting for a free slot of its destination');
+    await sleep(Math.min(SLOT_POLL_MS.most, backoffDelay(SLOT_POLL_MS.first, attempt)), signal);
+    item = await claimQueueItem(ctx.pool, queueItemId, leaseSeconds);
+  }
   if (!item) return; // settled already, held by a live worker, or its job was withdrawn
   const heartbeat = setInterval(() => void extendLease(ctx.pool, item, leaseSeconds).catch(() => {}), (leaseSeconds * 1000) / 3);
   try {

@@ -10,11 +10,14 @@ const httpUrl = z
   .url()
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL');
 
+/** the most requests one destination may have in flight at once, across all workers */
+export const MAX_CONCURRENCY = 64;
+
 const common = {
   apiBaseUrl: httpUrl.optional(),
   batchSize: z.number().int().min(1).max(100_000).optional(),
   requestsPerSecond: z.number().positive().max(100_000).optional(),
-  concurrency: z.number().int().min(1).max(64).optional(),
+  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
 };
 const accountId = z.string().regex(/^(act_)?\d{1,30}$/, 'must be a numeric account id');
 const googleCustomerId = z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a 10-digit customer id');

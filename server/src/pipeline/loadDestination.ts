@@ -47,8 +47,18 @@ export async function loadDestination(db: pg.Pool | pg.PoolClient, cipher: Crede
     adapter,
     batchSize: s.batchSize ?? adapter.defaults.batchSize,
     requestsPerSecond: s.requestsPerSecond ?? adapter.defaults.requestsPerSecond,
-    concurrency: s.concurrency ?? adapter.defaults.concurrency,
+    concurrency: concurrencyOf(s, adapter),
   };
+}
+
+/** How many of a destination's requests may be in flight at once, across all workers. */
+export const concurrencyOf = (settings: Record<string, any>, adapter: DestinationAdapter | null): number =>
+  settings.concurrency ?? adapter?.defaults.concurrency ?? 1;
+
+/** The destination's `concurrency` (or its adapter's default), without opening its credentials. */
+export async function loadDestinationConcurrency(db: pg.Pool | pg.PoolClient, id: number): Promise<number> {
+  const { rows } = await db.query<{ type: DestinationType; settings: Record<string, any> }>('SELECT type, settings FROM destinations WHERE id = $1', [id]);
+  return rows[0] ? concurrencyOf(rows[0].settings, adapterFor(rows[0].type)) : 1;
 }
 
 /** The secrets to blank out of ApiCall records for this destination. */

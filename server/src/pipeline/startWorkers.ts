@@ -1,5 +1,6 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
@@ -12,6 +13,12 @@ import { triggerNextBestAction } from './triggers/triggerNextBestAction.ts';
 import { triggerSegmentSync } from './triggers/triggerSegmentSync.ts';
 
 const STAGE_RETRY_LIMIT = 5; // as createQueues sets it
+
+// a delivery's tier is its destination's concurrency (enqueueDeliveries): tier "n" allows n at once
+const DESTINATION_CONCURRENCY = {
+  default: 4,
+  tiers: Object.fromEntries(Array.from({ length: MAX_CONCURRENCY }, (_, i) => [String(i + 1), i + 1])),
+};
 
 export async function startWorkers(ctx: PipelineContext) {
   const { boss, logger } = ctx;
@@ -36,10 +43,17 @@ export async function startWorkers(ctx: PipelineContext) {
       if (failure) throw failure;
     },
   );
+  // Deliveries are fetched two at a time and sent side by side, for the same reason as stage jobs:
+  // fetched one at a time, each of the eight loops waited out the NOTIFY backstop after every item,
+  // and a destination's backlog went out at under half its concurrency.
   await boss.work<{ queueItemId: number }>(
     QUEUES.deliver,
-    { ...busy, localConcurrency: 8, groupConcurrency: 4 },
-    async ([job]) => deliverQueueItem(ctx, job!.data.queueItemId, job!.signal),
+    { ...busy, localConcurrency: 4, batchSize: 2, burstWhenBatchFull: true, groupConcurrency: DESTINATION_CONCURRENCY },
+    async (jobs) => {
+      const results = await Promise.allSettled(jobs.map((job) => deliverQueueItem(ctx, job.data.queueItemId, job.signal)));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason; // both go again; the delivered one is then a no-op
+    },
   );
   await boss.work(QUEUES.resendDue, fast, async () => {
     const result = await resendDueItems(ctx);

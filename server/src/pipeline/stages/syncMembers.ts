@@ -1,8 +1,9 @@
 // Stage 6: every pending queue item goes on the delivery queue, grouped by destination so no more
-// than its concurrency are in flight at once across all workers. A job with nothing to send is
-// settled here and then.
+// than its `concurrency` setting are in flight at once across all workers. A job with nothing to
+// send is settled here and then.
 import type pg from 'pg';
 import { inTransaction, QUEUES } from '../../queue/queues.ts';
+import { loadDestinationConcurrency } from '../loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 
@@ -13,11 +14,10 @@ export async function syncMembers(ctx: PipelineContext, job: SyncJobRow, tx: pg.
   return null;
 }
 
+/** The group is the destination, its tier the destination's concurrency: startWorkers gives tier
+ * "n" a limit of n jobs in flight across all workers. */
 export async function enqueueDeliveries(ctx: PipelineContext, tx: pg.PoolClient, destinationId: number, itemIds: number[]) {
   if (itemIds.length === 0) return;
-  await ctx.boss.insert(
-    QUEUES.deliver,
-    itemIds.map((queueItemId) => ({ data: { queueItemId }, group: { id: `destination-${destinationId}` } })),
-    inTransaction(tx),
-  );
+  const group = { id: `destination-${destinationId}`, tier: String(await loadDestinationConcurrency(tx, destinationId)) };
+  await ctx.boss.insert(QUEUES.deliver, itemIds.map((queueItemId) => ({ data: { queueItemId }, group })), inTransaction(tx));
 }

@@ -5,6 +5,7 @@ import { emailOf } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './support/environment.ts';
+import { countCpu, type CpuSeconds } from './support/cpuTime.ts';
 import { stageTimeline, type StageTimeline } from './support/stageTimeline.ts';
 
 export interface AudienceSetup {
@@ -23,6 +24,7 @@ export interface FullSyncResult {
   simulatorMembers: number;
   job: Record<string, unknown>;
   timeline: StageTimeline;
+  cpuSeconds: CpuSeconds;
 }
 
 export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetup> {
@@ -64,7 +66,9 @@ export async function triggerAndWait(env: BenchEnvironment, segmentId: string, t
 export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSetup, n: number): Promise<FullSyncResult> {
   const workerRssBeforeMb = memoryOf(env.worker.pid!).rssMb;
   const rss = sampleRss(env.worker.pid!, 50);
+  const cpu = countCpu({ worker: env.worker.pid!, api: env.api.pid! });
   const { job, seconds } = await triggerAndWait(env, setup.segmentId, 600_000);
+  const cpuSeconds = cpu.stop();
   const workerPeakRssMb = rss.stop();
   const audience = env.sim.simulator.state.facebook.audiences.get(setup.audienceId())!;
   if (audience.members.size !== n || job.recordsAdded !== n) {
@@ -82,5 +86,6 @@ export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSet
     simulatorMembers: audience.members.size,
     job,
     timeline,
+    cpuSeconds,
   };
 }

@@ -97,6 +97,7 @@ async function main() {
         console.log('where its time went (ms):');
         console.table(full.timeline.stages);
         console.log('deliveries', full.timeline.deliveries, 'requests', full.timeline.requests);
+        console.log(`CPU seconds used during the sync (${f(full.seconds, 1)} s × ${os.availableParallelism()} cores available):`, full.cpuSeconds);
         rows.push({
           benchmark: `1. full audience sync (${f(sizes.customers)} members)`,
           figure: `${f(full.seconds, 1)} s`,

@@ -17,7 +17,24 @@ export type MetaSchemaField = (typeof META_SCHEMA)[number];
 export function metaHash(field: MetaField, value: string | null | undefined, options?: HashingOptions): string | null {
   const normalised = normalizeMeta(field, value, options);
   if (normalised === null) return null;
-  return META_UNHASHED_FIELDS.has(field) ? normalised : hashNormalised(normalised);
+  if (META_UNHASHED_FIELDS.has(field)) return normalised;
+  return FEW_VALUES.has(field) ? repeatedHash(normalised) : hashNormalised(normalised);
+}
+
+// Fields with few distinct values (a few hundred countries, cities and birth years, two genders):
+// across a million customers most of their hashes repeat, so each distinct value is hashed once.
+const FEW_VALUES = new Set<MetaField>(['CT', 'ST', 'ZIP', 'COUNTRY', 'GEN', 'DOBY', 'DOBM', 'DOBD']);
+const REPEATED_LIMIT = 50_000;
+const repeated = new Map<string, string>();
+
+function repeatedHash(normalised: string): string {
+  let hashed = repeated.get(normalised);
+  if (hashed === undefined) {
+    if (repeated.size >= REPEATED_LIMIT) repeated.clear(); // many distinct values: no better than hashing
+    hashed = hashNormalised(normalised);
+    repeated.set(normalised, hashed);
+  }
+  return hashed;
 }
 
 export function metaIdentifiers(pii: CustomerPii, options?: HashingOptions): MetaIdentifiers {

@@ -13,10 +13,16 @@ export interface RetryCandidate {
   scopeKey: string;
 }
 
-export async function retryRefusal(prisma: Prisma, job: RetryCandidate): Promise<string | null> {
+// Answered at once when the job's own fields decide (most jobs are not FAILED): a job list asks for
+// every row, and one promise per row made graphql-js assemble each row asynchronously.
+export function retryRefusal(prisma: Prisma, job: RetryCandidate): string | null | Promise<string | null> {
   if (job.status !== 'FAILED') return `only a failed job can be retried; this one is ${job.status}`;
   if (job.failureLayer !== 'SYNC') return 'the job failed while preparing its data, not while talking to the destination';
   if (job.syncType === 'OFFLINE_CONVERSION') return null;
+  return newerFailedJobRefusal(prisma, job);
+}
+
+async function newerFailedJobRefusal(prisma: Prisma, job: RetryCandidate): Promise<string | null> {
   const newer = await prisma.syncJob.findFirst({
     where: { syncType: job.syncType as never, scopeKey: job.scopeKey, status: 'FAILED', id: { gt: job.id } },
     select: { id: true },

@@ -38,7 +38,10 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     canRetry: t.boolean({
       description: 'exactly when retrySyncJob would accept this job now',
       select: { id: true, status: true, failureLayer: true, syncType: true, scopeKey: true },
-      resolve: async (job, _args, ctx) => (await retryRefusal(ctx.prisma, job)) === null,
+      resolve: (job, _args, ctx) => {
+        const refusal = retryRefusal(ctx.prisma, job);
+        return refusal instanceof Promise ? refusal.then((r) => r === null) : refusal === null;
+      },
     }),
     dryRun: t.exposeBoolean('dryRun'),
     dryRunSample: t.expose('dryRunSample', {

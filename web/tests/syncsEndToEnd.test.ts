@@ -62,6 +62,14 @@ it('shows a job triggered through the API at the top and follows it to Completed
   await expect.poll(() => row.getAttribute('data-status'), { message: 'the row reaches COMPLETED live', timeout: 30_000 }).toBe('COMPLETED');
   expect(await stillSamePage(page), 'no reload happened').toBe(true);
   await screenshot(page, 'sync-tracking-end-to-end');
+
+  // the expanded row tells how long each stage took
+  await row.getByRole('button', { name: /Show details/ }).click();
+  const track = page.locator(`[id="detail-${jobId}"]`).getByRole('list', { name: 'Stages' });
+  await expect.poll(() => track.locator('[data-stage-duration]').count(), { message: 'each of the six stages shows its duration', timeout: 15_000 }).toBe(6);
+  const [, amount, unit] = /([\d.]+) (ms|s)$/.exec((await track.locator('[data-stage-duration]').last().textContent()) ?? '') ?? [];
+  expect(Number(amount) * (unit === 's' ? 1000 : 1), 'adding members took at least the 800 ms the network was slow').toBeGreaterThanOrEqual(800);
+  await screenshot(page, 'sync-tracking-stage-times');
   await page.context().close();
 });
 

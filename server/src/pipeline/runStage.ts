@@ -42,6 +42,12 @@ export async function runStage(ctx: PipelineContext, data: { syncJobId: number; 
       return; // not due: done already, withdrawn, or failed
     }
     const next = await stages[data.stage](ctx, job, tx);
+    // now() is when this transaction, and so the stage, began
+    await tx.query(
+      `INSERT INTO sync_job_stage_runs (sync_job_id, stage, started_at, ended_at) VALUES ($1, $2, now(), clock_timestamp())
+       ON CONFLICT (sync_job_id, stage) DO UPDATE SET started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at`,
+      [job.id, data.stage],
+    );
     if (next) {
       await tx.query('UPDATE sync_jobs SET stage = $2, updated_at = now() WHERE id = $1', [job.id, next]);
       await ctx.boss.send(QUEUES.stage, { syncJobId: job.id, stage: next }, inTransaction(tx));

@@ -18,6 +18,22 @@ export const SyncTypeEnum = builder.enumType(SyncType, { name: 'SyncType' });
 export const SyncStageEnum = builder.enumType(SyncStage, { name: 'SyncStage' });
 export const FailureLayerEnum = builder.enumType(FailureLayer, { name: 'FailureLayer' });
 
+const SyncStageRunRef = builder.prismaObject('SyncJobStageRun', {
+  name: 'SyncStageRun',
+  description: 'When one stage of a sync job ran',
+  fields: (t) => ({
+    stage: t.expose('stage', { type: SyncStageEnum }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    endedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'when the stage finished; for SYNC_MEMBERS, whose deliveries run after it, when the job ended (null until then)',
+      select: { stage: true, endedAt: true, syncJob: { select: { endedAt: true } } },
+      resolve: (run) => (run.stage === 'SYNC_MEMBERS' ? run.syncJob.endedAt : run.endedAt),
+    }),
+  }),
+});
+
 export const SyncJobRef = builder.prismaNode('SyncJob', {
   id: { field: 'id' },
   fields: (t) => ({
@@ -56,6 +72,11 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     recordsRemoved: t.exposeInt('recordsRemoved'),
     recordsRejected: t.exposeInt('recordsRejected'),
     recordsFailed: t.exposeInt('recordsFailed'),
+    stageRuns: t.relation('stageRuns', {
+      type: SyncStageRunRef,
+      description: 'when each stage that has run began and finished, in order',
+      query: { orderBy: { startedAt: 'asc' } },
+    }),
     queueItems: t.relatedConnection(
       'queueItems',
       {

@@ -118,6 +118,11 @@ export const SyncJobDetailQuery = graphql(`
     syncJob(id: $id) {
       id
       dryRunSample
+      stageRuns {
+        stage
+        startedAt
+        endedAt
+      }
       parent {
         id
         syncType

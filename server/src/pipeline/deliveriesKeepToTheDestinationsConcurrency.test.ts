@@ -1,5 +1,6 @@
 // A destination's `concurrency` setting is how many of its requests may be in flight at once, across
-// every worker (pg-boss group tiers): measured at the simulator as the most overlapping requests.
+// every worker (a claim is a slot, counted under the destination's row lock): measured at the
+// simulator as the most requests it was answering at one moment.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 

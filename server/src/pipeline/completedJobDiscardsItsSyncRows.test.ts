@@ -1,5 +1,6 @@
 // A job's payload and staging rows (a million each for a million-member sync) are deleted once the
-// job completes, by a queue job of their own; a failed job keeps them, so its Retry can resend.
+// job completes, by a queue job of their own. A failed job keeps them for its Retry, until a newer
+// job of its scope completes: that job's diff supersedes the failed one's items.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -27,7 +28,7 @@ async function rowsOf(jobId: string) {
   return rows[0]!;
 }
 
-it('deletes the payload and staging rows of a completed job and keeps those of a failed one', async () => {
+it('keeps the rows of a failed job for its Retry, and deletes them with the rows of the newer job that completes', async () => {
   const destination = await s.webDestination('discard', { batchSize: 2 });
   const customers = makeCustomers(5, 'discard');
   await s.customers(customers);
@@ -42,4 +43,5 @@ it('deletes the payload and staging rows of a completed job and keeps those of a
   const [completed] = await s.syncSegment(segment);
   expect((await s.waitForJob(completed!, ['FAILED', 'COMPLETED'])).status).toBe('COMPLETED');
   await expect.poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'a completed job leaves no rows behind' }).toEqual({ payload: 0, staging: 0 });
+  expect(await rowsOf(failed!), 'the superseded failed job leaves none either').toEqual({ payload: 0, staging: 0 });
 });

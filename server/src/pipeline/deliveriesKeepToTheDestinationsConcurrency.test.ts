@@ -28,7 +28,7 @@ it.each([1, 3])('keeps at most %i request(s) of a destination in flight', async 
   const customers = makeCustomers(9, name);
   await s.customers(customers);
   const segment = await s.segment(name, [destination], customers.map((c) => c.externalId));
-  await s.control({ faults: [{ network: 'web', endpoint: name, kind: 'latency', ms: 300 }] });
+  await s.control({ faults: [{ network: 'web', endpoint: name, kind: 'latency', ms: 500 }] });
 
   const [job] = await s.syncSegment(segment);
   expect((await s.waitForJob(job!, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');

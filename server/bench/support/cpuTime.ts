@@ -16,17 +16,18 @@ function ticksOf(pid: number): number {
   }
 }
 
-function postgresTicks(): number {
-  let total = 0;
+/** Each PostgreSQL process's CPU ticks so far, by pid. */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += ticksOf(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') ticks.set(Number(entry), ticksOf(Number(entry)));
     } catch {
       /* gone meanwhile */
     }
   }
-  return total;
+  return ticks;
 }
 
 export interface CpuSeconds {
@@ -36,8 +37,8 @@ export interface CpuSeconds {
   postgres: number;
 }
 
-/** Starts counting; `stop()` gives the CPU seconds each part used since (PostgreSQL backends that
- * ended in between are not counted). */
+/** Starts counting; `stop()` gives the CPU seconds each part used since (a PostgreSQL backend that
+ * ended in between is not counted; one that started is counted whole). */
 export function countCpu(pids: { worker: number; api: number }): { stop(): CpuSeconds } {
   const start = { worker: ticksOf(pids.worker), api: ticksOf(pids.api), postgres: postgresTicks(), self: process.cpuUsage() };
   return {
@@ -48,7 +49,7 @@ export function countCpu(pids: { worker: number; api: number }): { stop(): CpuSe
         worker: seconds(ticksOf(pids.worker) - start.worker),
         api: seconds(ticksOf(pids.api) - start.api),
         benchAndSimulator: Math.round(((self.user + self.system) / 1e6) * 10) / 10,
-        postgres: seconds(postgresTicks() - start.postgres),
+        postgres: seconds([...postgresTicks()].reduce((sum, [pid, now]) => sum + now - (start.postgres.get(pid) ?? 0), 0)),
       };
     },
   };

@@ -1,5 +1,6 @@
-// Where a sync job's time went, read from pg-boss's own job table: each stage job's run and the wait
-// before it, and the delivery jobs' span and summed run time. For the benchmark's report only.
+// Where a sync job's time went: each stage's run and the wait before it (the job's own stage runs),
+// the delivery jobs' span and summed run time (pg-boss's job table) and the requests' time (the
+// ApiCall records). For the benchmark's report only.
 import type pg from 'pg';
 import { QUEUES } from '../../src/queue/queues.ts';
 
@@ -13,12 +14,11 @@ export interface StageTimeline {
 
 export async function stageTimeline(pool: pg.Pool, syncJobId: number): Promise<StageTimeline> {
   const { rows: stages } = await pool.query<{ stage: string; gap_ms: number | null; run_ms: number }>(
-    `SELECT data->>'stage' AS stage,
-            round(extract(epoch FROM started_on - lag(completed_on) OVER (ORDER BY started_on)) * 1000)::int AS gap_ms,
-            round(extract(epoch FROM completed_on - started_on) * 1000)::int AS run_ms
-       FROM pgboss.job WHERE name = $2 AND (data->>'syncJobId')::int = $1 AND state = 'completed'
-      ORDER BY started_on`,
-    [syncJobId, QUEUES.stage],
+    `SELECT stage,
+            round(extract(epoch FROM started_at - lag(ended_at) OVER (ORDER BY started_at)) * 1000)::int AS gap_ms,
+            round(extract(epoch FROM ended_at - started_at) * 1000)::int AS run_ms
+       FROM sync_job_stage_runs WHERE sync_job_id = $1 ORDER BY started_at`,
+    [syncJobId],
   );
   const { rows: deliveries } = await pool.query<{ count: number; span_ms: number; run_sum: number; run_max: number }>(
     `SELECT count(*)::int AS count,

@@ -14,7 +14,8 @@ import { triggerSegmentSync } from './triggers/triggerSegmentSync.ts';
 
 const STAGE_RETRY_LIMIT = 5; // as createQueues sets it
 
-// a delivery's tier is its destination's concurrency (enqueueDeliveries): tier "n" allows n at once
+// a delivery's tier is its destination's concurrency (enqueueDeliveries): pg-boss starts about n of
+// tier "n" at once (the claim holds the limit exactly); deliveries queued without a tier get 4
 const DESTINATION_CONCURRENCY = {
   default: 4,
   tiers: Object.fromEntries(Array.from({ length: MAX_CONCURRENCY }, (_, i) => [String(i + 1), i + 1])),

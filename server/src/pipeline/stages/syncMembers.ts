@@ -14,8 +14,9 @@ export async function syncMembers(ctx: PipelineContext, job: SyncJobRow, tx: pg.
   return null;
 }
 
-/** The group is the destination, its tier the destination's concurrency: startWorkers gives tier
- * "n" a limit of n jobs in flight across all workers. */
+/** The group is the destination, its tier the destination's concurrency. The claim is what holds
+ * the limit (claimQueueItem.ts); the tier only keeps pg-boss from starting many more deliveries of
+ * one destination than may send, which would wait for a slot in loops other destinations need. */
 export async function enqueueDeliveries(ctx: PipelineContext, tx: pg.PoolClient, destinationId: number, itemIds: number[]) {
   if (itemIds.length === 0) return;
   const group = { id: `destination-${destinationId}`, tier: String(await loadDestinationConcurrency(tx, destinationId)) };

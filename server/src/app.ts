@@ -2,12 +2,13 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
-import { ensureAdminKey } from './auth/apiKeys.ts';
+import { bearerToken, ensureAdminKey } from './auth/apiKeys.ts';
 import type { Config } from './config.ts';
 import { applyMigrations } from './db/applyMigrations.ts';
 import { connectDatabase, type Database } from './db/connectDatabase.ts';
 import { startLiveEvents, type LiveEvents } from './db/liveEvents.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/startEmbeddedPostgres.ts';
+import { createNetworkPolicy, type NetworkPolicy } from './delivery/networkPolicy.ts';
 import type { Services } from './graphql/context.ts';
 import { attachGraphQLWebSocket, createGraphQLServer } from './graphql/server.ts';
 import { createHttpServer } from './http/createHttpServer.ts';
@@ -32,7 +33,12 @@ export interface Paidsync {
   stop(): Promise<void>;
 }
 
-export async function startPaidsync(options: { config: Config; logger: Logger }): Promise<Paidsync> {
+export async function startPaidsync(options: {
+  config: Config;
+  logger: Logger;
+  /** name resolution for the destination network policy (dns.lookup unless given) */
+  resolveHost?: Parameters<typeof createNetworkPolicy>[0]['resolve'];
+}): Promise<Paidsync> {
   const { config, logger } = options;
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -68,15 +74,25 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
     });
     stops.push(() => queue.stop());
     const apiKeys = createApiKeyCache({ prisma: db.prisma, liveEvents });
-    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys };
+    const networkPolicy: NetworkPolicy = createNetworkPolicy({
+      allowPrivateHosts: config.allowPrivateHosts,
+      requireHttps: config.production,
+      resolve: options.resolveHost,
+    });
+    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy };
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
-    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher });
+    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy });
 
     let httpUrl: string | null = null;
     if (serveApi) {
       const yoga = createGraphQLServer(services);
-      const simulator = config.simulator ? createSimulator({ basePath: '/sim' }) : null;
+      const simulator = config.simulator
+        ? createSimulator({
+            basePath: '/sim',
+            authorizeControl: async (req) => (await apiKeys.authenticate(bearerToken(req.headers.authorization)))?.role === 'ADMIN',
+          })
+        : null;
       const server = await createHttpServer({
         yoga,
         pool: db.pool,
@@ -91,6 +107,8 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
       httpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       logger.info('paidsync is listening', { url: httpUrl, role: config.role });
       if (simulator) {
+        // the demo destinations point here, on loopback: this origin is the one private address allowed
+        networkPolicy.allowOrigin(httpUrl);
         await seedDemo({ services, simulator, baseUrl: httpUrl, config });
         const trickle = runDemoTrickle({ services });
         stops.push(async () => trickle.stop());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DestinationType } from '../../generated/prisma/enums.ts';
 import { credentialsSchemas, needsCredentials, settingsSchemas } from '../../destinations/destinationSettings.ts';
 import { builder } from '../builder.ts';
+import { checkDestinationTargets } from '../destinationTargets.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { decodeId } from '../ids.ts';
 import { parseInput } from '../validate.ts';
@@ -78,16 +79,17 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const type = input.type;
       const validName = parseInput(name, input.name, 'name');
-      const settings = parseInput(settingsSchemas[type], input.settings, `settings for ${type}`);
+      const parsed = parseInput(settingsSchemas[type], input.settings, `settings for ${type}`);
       const credentials = parseInput(credentialsSchemas[type], input.credentials ?? {}, `credentials for ${type}`);
       if (needsCredentials[type] && Object.keys(credentials).length === 0) {
         badInput(`credentials are required for ${type}`, { field: 'credentials' });
       }
+      const settings = await checkDestinationTargets(ctx, { type, settings: parsed, sendsCredentials: true });
       const sealed = Object.keys(credentials).length ? ctx.cipher.seal(credentials) : null;
       try {
         return await ctx.prisma.destination.create({
           ...query,
-          data: { name: validName, type, settings, credentialsEncrypted: sealed },
+          data: { name: validName, type, settings: settings as object, credentialsEncrypted: sealed },
         });
       } catch (error) {
         if ((error as { code?: string }).code === 'P2002') conflict(`a destination named "${validName}" already exists`);
@@ -109,7 +111,7 @@ builder.mutationFields((t) => ({
       const type = existing.type;
       const data: Record<string, unknown> = {};
       if (input.name != null) data.name = parseInput(name, input.name, 'name');
-      if (input.settings != null) data.settings = parseInput(settingsSchemas[type], input.settings, `settings for ${type}`);
+      const settings = input.settings != null ? parseInput(settingsSchemas[type], input.settings, `settings for ${type}`) : null;
       if (input.enabled != null) data.enabled = input.enabled;
       if (input.credentials != null) {
         const credentials = parseInput(credentialsSchemas[type], input.credentials, `credentials for ${type}`);
@@ -117,6 +119,14 @@ builder.mutationFields((t) => ({
           badInput(`credentials are required for ${type}`, { field: 'credentials' });
         }
         data.credentialsEncrypted = Object.keys(credentials).length ? ctx.cipher.seal(credentials) : null;
+      }
+      if (settings) {
+        data.settings = await checkDestinationTargets(ctx, {
+          type,
+          settings,
+          before: { settings: existing.settings as Record<string, unknown>, hasCredentials: existing.credentialsEncrypted !== null },
+          sendsCredentials: input.credentials != null,
+        });
       }
       // compare-and-set on updatedAt: a concurrent edit is reported, not silently overwritten
       const { count } = await ctx.prisma.destination.updateMany({

@@ -2,6 +2,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
+import { watchRevocations } from './auth/watchRevocations.ts';
 import { bearerToken, ensureAdminKey } from './auth/apiKeys.ts';
 import type { Config } from './config.ts';
 import { applyMigrations } from './db/applyMigrations.ts';
@@ -101,6 +102,8 @@ export async function startPaidsync(options: {
         routes: simulator ? [(req, res) => simulator.handle(req, res)] : [],
       });
       const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
+      const revocations = watchRevocations({ pool: db.pool, liveEvents, logger });
+      stops.push(async () => revocations.stop());
       await listen(server, config.port);
       stops.push(() => closeServer(server));
       stops.push(() => ws.close());

@@ -9,7 +9,7 @@ import { applyMigrations } from './db/applyMigrations.ts';
 import { connectDatabase, type Database } from './db/connectDatabase.ts';
 import { startLiveEvents, type LiveEvents } from './db/liveEvents.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/startEmbeddedPostgres.ts';
-import { createNetworkPolicy, type NetworkPolicy } from './delivery/networkPolicy.ts';
+import { createNetworkPolicy, type NetworkPolicy, type ResolveHost } from './delivery/networkPolicy.ts';
 import type { Services } from './graphql/context.ts';
 import { attachGraphQLWebSocket, createGraphQLServer } from './graphql/server.ts';
 import { createHttpServer } from './http/createHttpServer.ts';
@@ -38,7 +38,7 @@ export async function startPaidsync(options: {
   config: Config;
   logger: Logger;
   /** name resolution for the destination network policy (dns.lookup unless given) */
-  resolveHost?: Parameters<typeof createNetworkPolicy>[0]['resolve'];
+  resolveHost?: ResolveHost;
 }): Promise<Paidsync> {
   const { config, logger } = options;
   const stops: Array<() => Promise<unknown>> = [];

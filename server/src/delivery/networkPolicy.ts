@@ -18,7 +18,8 @@ export class NetworkPolicyError extends Error {
 }
 
 type Family = 'ipv4' | 'ipv6';
-type Resolve = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+/** name resolution: every address a host name has */
+export type ResolveHost = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
 const FORBIDDEN: Array<[string, number, Family]> = [
   ['0.0.0.0', 8, 'ipv4'], // "this network"
@@ -70,7 +71,7 @@ export interface NetworkPolicy {
   /** The part of checkUrl that needs no name resolution; throws the same way. */
   checkTarget(url: URL): void;
   /** For sockets: resolves `hostname` and refuses forbidden addresses (the connect-time check). */
-  lookupFor(url: URL): LookupFunction | undefined;
+  lookupFor(url: URL): LookupFunction;
   /** Lets one origin (scheme://host:port) through, e.g. the simulator this process serves. */
   allowOrigin(origin: string): void;
 }
@@ -81,9 +82,9 @@ export function createNetworkPolicy(options: {
   /** plain http only to allowed private hosts */
   requireHttps: boolean;
   /** name resolution (tests give their own); dns.lookup by default */
-  resolve?: Resolve;
+  resolve?: ResolveHost;
 }): NetworkPolicy {
-  const resolve: Resolve = options.resolve ?? ((hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true }));
+  const resolve: ResolveHost = options.resolve ?? ((hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true }));
   const allowedNames = new Set<string>();
   const allowedAddresses = new BlockList();
   for (const entry of options.allowPrivateHosts) {
@@ -147,11 +148,11 @@ export function createNetworkPolicy(options: {
       if (bad) throw refusal(host, bad);
     },
     lookupFor(url) {
-      if (namedAllowed(url)) return undefined;
+      const anyAddress = namedAllowed(url);
       return (hostname, lookupOptions, callback) => {
         resolve(hostname).then(
           (found) => {
-            const bad = found.find((a) => !addressAllowed(a.address));
+            const bad = anyAddress ? undefined : found.find((a) => !addressAllowed(a.address));
             if (bad) return callback(Object.assign(refusal(hostname, bad.address), { code: 'EPOLICY' }), '', 0);
             const wanted = lookupOptions.family === 6 || lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family === 4 || lookupOptions.family === 'IPv4' ? 4 : 0;
             const usable = wanted ? found.filter((a) => a.family === wanted) : found;

@@ -1,5 +1,6 @@
 // A running server, a simulator on its own port, and the few steps every sync test repeats:
 // destinations pointed at the simulator, customers, segments, triggers, and waiting for a job.
+import type { ResolveHost } from '../../src/delivery/networkPolicy.ts';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/index.ts';
 import type { ControlRequest } from '../../src/simulator/index.ts';
 import { startTestApp, type TestApp } from './testApp.ts';
@@ -42,9 +43,11 @@ export interface SyncScenario {
   stop(): Promise<void>;
 }
 
-export async function startSyncScenario(options: { env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<SyncScenario> {
+export async function startSyncScenario(
+  options: { env?: Record<string, string>; log?: (line: string) => void; resolveHost?: ResolveHost } = {},
+): Promise<SyncScenario> {
   const sim = await startSimulator();
-  const t = await startTestApp({ env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env }, log: options.log });
+  const t = await startTestApp({ env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env }, log: options.log, resolveHost: options.resolveHost });
   const scenario: SyncScenario = {
     t,
     sim,

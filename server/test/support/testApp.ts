@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startPaidsync, type Paidsync } from '../../src/app.ts';
 import { generateApiKey } from '../../src/auth/apiKeys.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { ResolveHost } from '../../src/delivery/networkPolicy.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -38,7 +39,7 @@ export async function startTestApp(
     /** receives every log line (at PAIDSYNC_LOG_LEVEL) instead of stdout */
     log?: (line: string) => void;
     /** name resolution for the destination network policy (a test's own DNS) */
-    resolveHost?: Parameters<typeof startPaidsync>[0]['resolveHost'];
+    resolveHost?: ResolveHost;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());

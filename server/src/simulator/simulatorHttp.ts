@@ -29,9 +29,9 @@ export interface SimRequest {
   parsed?: Record<string, unknown> | null;
 }
 
-/** a request body as sent, and once inflated: the largest batch any adapter sends fits well within */
+/** a request body as sent, and once inflated (no adapter compresses; the largest batch fits well within) */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
-export const MAX_INFLATED_BYTES = 128 * 1024 * 1024;
+export const MAX_INFLATED_BYTES = MAX_BODY_BYTES;
 
 /** A request the simulator refuses before handling it (too large, not authorised). */
 export class SimulatorRefusal extends Error {

@@ -113,7 +113,7 @@ export async function startPaidsync(options: {
         // the demo destinations point here, on loopback: this origin is the one private address allowed
         networkPolicy.allowOrigin(httpUrl);
         await seedDemo({ services, simulator, baseUrl: httpUrl, config });
-        const trickle = runDemoTrickle({ services });
+        const trickle = runDemoTrickle({ services, simulatorUrl: `${httpUrl}/sim` });
         stops.push(async () => trickle.stop());
       }
     }

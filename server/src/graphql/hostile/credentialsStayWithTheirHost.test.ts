@@ -34,7 +34,7 @@ it('refuses moving apiBaseUrl to another host without the credentials, and never
   );
   const id = createDestination.id;
 
-  for (const moved of [{ ...settings, apiBaseUrl: `${other.url}/facebook` }, { adAccountId: settings.adAccountId }]) {
+  for (const moved of [{ ...settings, apiBaseUrl: `${other.url}/facebook` }, { adAccountId: settings.adAccountId }] as Array<{ apiBaseUrl?: string }>) {
     const refused = await s.t.gql(UPDATE, { id, input: { settings: moved } });
     expect(refused.errors?.[0]?.extensions?.code, `moving to ${moved.apiBaseUrl ?? "Facebook's own API"} without credentials is bad input`).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0]?.message, 'the refusal says why').toMatch(/send its credentials again/);

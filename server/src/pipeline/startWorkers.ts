@@ -11,6 +11,7 @@ import { resendDueItems } from './resendDueItems.ts';
 import { runStage } from './runStage.ts';
 import { triggerNextBestAction } from './triggers/triggerNextBestAction.ts';
 import { triggerSegmentSync } from './triggers/triggerSegmentSync.ts';
+import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 
 const STAGE_RETRY_LIMIT = 5; // as createQueues sets it
 
@@ -70,6 +71,10 @@ export async function startWorkers(ctx: PipelineContext) {
     if (jobs.length) logger.info('PII update agent created jobs', { jobs: jobs.length });
   });
   await boss.work<{ syncJobId: number }>(QUEUES.discardSyncRows, async ([job]) => discardSyncRows(ctx.pool, job!.data.syncJobId));
+  await boss.work(QUEUES.pruneApiCalls, async () => {
+    const deleted = await pruneApiCalls(ctx.pool, ctx.config.apiCallRetentionDays);
+    if (deleted) logger.info('api calls past their retention deleted', { deleted, retentionDays: ctx.config.apiCallRetentionDays });
+  });
   await boss.work(QUEUES.recoverStuckItems, async () => {
     const recovered = await recoverStuckItems(ctx);
     if (recovered) logger.warn('re-queued items left by a dead worker', { items: recovered });
@@ -98,4 +103,5 @@ export async function startWorkers(ctx: PipelineContext) {
   await boss.schedule(QUEUES.recoverStuckItems, '* * * * *', {}, { key: 'sweep' });
   await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
   await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
+  await boss.schedule(QUEUES.pruneApiCalls, '17 * * * *', {}, { key: 'retention' });
 }

@@ -3,6 +3,11 @@ import { namedConnection } from '../connections.ts';
 import { decodeId } from '../ids.ts';
 import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import type { ApiCall } from '../../generated/prisma/client.ts';
+import { roleAllows } from '../../auth/apiKeys.ts';
+import type { GraphQLContext } from '../context.ts';
+
+// bodies hold hashed identifiers and what destinations answered: not for read-only keys
+const bodyFor = (ctx: GraphQLContext, body: string | null) => (ctx.principal && roleAllows(ctx.principal.role, 'OPERATOR') ? body : null);
 
 const ApiCallRef = builder.prismaNode('ApiCall', {
   id: { field: 'id' },
@@ -14,8 +19,8 @@ const ApiCallRef = builder.prismaNode('ApiCall', {
     statusCode: t.exposeInt('statusCode', { nullable: true, description: 'null when no response came' }),
     durationMs: t.exposeInt('durationMs'),
     at: t.expose('at', { type: 'DateTime' }),
-    requestBody: t.exposeString('requestBody', { nullable: true, description: 'redacted and truncated' }),
-    responseBody: t.exposeString('responseBody', { nullable: true }),
+    requestBody: t.string({ nullable: true, description: 'redacted and truncated; OPERATOR and ADMIN only (null for VIEWER)', resolve: (c, _a, ctx) => bodyFor(ctx, c.requestBody) }),
+    responseBody: t.string({ nullable: true, description: 'truncated; OPERATOR and ADMIN only (null for VIEWER)', resolve: (c, _a, ctx) => bodyFor(ctx, c.responseBody) }),
   }),
 });
 

@@ -24,6 +24,9 @@ import { createCredentialsCipher } from './secrets/credentialsCipher.ts';
 import { loadSecret } from './secrets/loadSecret.ts';
 import { resealCredentials } from './secrets/resealCredentials.ts';
 
+/** what one statement of the API may take; the workers' set-based stages are not bound by it */
+export const API_STATEMENT_TIMEOUT_MS = 30_000;
+
 export interface Paidsync {
   /** http://127.0.0.1:PORT when the process serves the API */
   url: string | null;
@@ -80,9 +83,14 @@ export async function startPaidsync(options: {
       requireHttps: config.production,
       resolve: options.resolveHost,
     });
-    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy };
+    const serveApiFrom = serveApi ? connectDatabase({ url, logger, statementTimeoutMs: API_STATEMENT_TIMEOUT_MS }) : db;
+    if (serveApiFrom !== db) stops.push(() => serveApiFrom.close());
+    const services: Services = { config, logger, prisma: serveApiFrom.prisma, pool: serveApiFrom.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy };
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
+    if (serveApi && !config.adminKey && !generatedAdminKey && !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))) {
+      logger.warn('every admin API key is revoked; set PAIDSYNC_ADMIN_KEY to create one');
+    }
     if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy });
 
     let httpUrl: string | null = null;

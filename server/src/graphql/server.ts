@@ -171,8 +171,9 @@ export function attachGraphQLWebSocket(options: { httpServer: http.Server; yoga:
         result.errors?.length ? { ...result, errors: normalizeErrors(result.errors as GraphQLError[]).map(withoutHttp) } : result,
       subscribe: (args) => (args.rootValue as Root).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
-        // one connection may not hold the server's resources without bound
-        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        // one connection may not hold the server's resources without bound (graphql-ws has entered
+        // this operation's id already, before this hook)
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations at once per connection`, { extensions: { code: 'RATE_LIMITED' } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

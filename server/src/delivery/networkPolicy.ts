@@ -99,13 +99,13 @@ export function createNetworkPolicy(options: {
   const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   /** allowed whatever it resolves to: named in the list, or an allowed origin */
   const namedAllowed = (url: URL) => allowedNames.has(hostOf(url)) || allowedOrigins.has(url.origin);
-  const addressAllowed = (address: string) => {
-    const plain = unwrap(address);
-    return allowedAddresses.check(plain.address, plain.family) || !forbidden.check(plain.address, plain.family);
-  };
-  const privateAddressAllowed = (address: string) => {
+  const listed = (address: string) => {
     const plain = unwrap(address);
     return allowedAddresses.check(plain.address, plain.family);
+  };
+  const addressAllowed = (address: string) => {
+    const plain = unwrap(address);
+    return listed(address) || !forbidden.check(plain.address, plain.family);
   };
   const refusal = (host: string, address: string) =>
     new NetworkPolicyError(
@@ -119,9 +119,8 @@ export function createNetworkPolicy(options: {
     if (url.username || url.password) throw new NetworkPolicyError('may not carry a user name or password; use the credentials');
     const host = hostOf(url);
     const literal = isIP(host) !== 0;
-    const explicitlyAllowed = namedAllowed(url) || (literal && privateAddressAllowed(host));
-    if (literal && !explicitlyAllowed && !addressAllowed(host)) throw refusal(host, host);
-    if (options.requireHttps && url.protocol !== 'https:' && !explicitlyAllowed) {
+    if (literal && !namedAllowed(url) && !addressAllowed(host)) throw refusal(host, host);
+    if (options.requireHttps && url.protocol !== 'https:' && !namedAllowed(url) && !(literal && listed(host))) {
       throw new NetworkPolicyError('must use https (plain http only to hosts PAIDSYNC_ALLOW_PRIVATE_HOSTS names)');
     }
   };

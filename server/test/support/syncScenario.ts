@@ -37,6 +37,8 @@ export interface SyncScenario {
   segment(name: string, destinationIds: string[], externalIds: string[]): Promise<string>;
   syncSegment(segmentId: string, options?: { dryRun?: boolean }): Promise<string[]>;
   job(id: string): Promise<JobView>;
+  /** syncs `n` new customers `${prefix}-0` … in a new segment to one destination; the job once it ended */
+  syncNewCustomersTo(destinationId: string, prefix: string, n?: number): Promise<JobView>;
   /** polls until the job's status is one of `statuses`; fails with the job as last seen */
   waitForJob(id: string, statuses: string[], timeoutMs?: number): Promise<JobView>;
   control(request: ControlRequest): Promise<void>;
@@ -74,6 +76,13 @@ export async function startSyncScenario(
         { s: segmentId, d: dryRun },
       );
       return data.triggerSegmentSync.map((j) => j.id);
+    },
+    async syncNewCustomersTo(destinationId, prefix, n = 3) {
+      const customers = makeCustomers(n, prefix);
+      await scenario.customers(customers);
+      const segment = await scenario.segment(`${prefix} segment`, [destinationId], customers.map((c) => c.externalId));
+      const [jobId] = await scenario.syncSegment(segment);
+      return scenario.waitForJob(jobId!, ['COMPLETED', 'FAILED'], 60_000);
     },
     async job(id) {
       return (await t.ok<{ syncJob: JobView }>(`query($id: ID!) { syncJob(id: $id) { ${JOB_FIELDS} } }`, { id })).syncJob;

@@ -4,7 +4,7 @@
 // the move is accepted and the new token goes to the new host.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '../../simulator/index.ts';
-import { makeCustomers, startSyncScenario, type SyncScenario } from '../../../test/support/syncScenario.ts';
+import { startSyncScenario, type SyncScenario } from '../../../test/support/syncScenario.ts';
 
 let s: SyncScenario;
 let other: StartedSimulator;
@@ -18,13 +18,6 @@ afterAll(async () => {
 });
 
 const UPDATE = 'mutation($id: ID!, $input: UpdateDestinationInput!) { updateDestination(id: $id, input: $input) { id settings hasCredentials } }';
-
-async function syncTo(destinationId: string, prefix: string) {
-  await s.customers(makeCustomers(3, prefix));
-  const segment = await s.segment(`${prefix} segment`, [destinationId], makeCustomers(3, prefix).map((c) => c.externalId));
-  const [jobId] = await s.syncSegment(segment);
-  return s.waitForJob(jobId!, ['COMPLETED', 'FAILED'], 60_000);
-}
 
 it('refuses moving apiBaseUrl to another host without the credentials, and never sends the stored token there', async () => {
   const settings = { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1234567890' };
@@ -42,7 +35,7 @@ it('refuses moving apiBaseUrl to another host without the credentials, and never
   const samePlace = await s.t.gql(UPDATE, { id, input: { settings: { ...settings, apiBaseUrl: `${s.sim.url}/facebook/`, batchSize: 500 } } });
   expect(samePlace.errors, 'a change that keeps the host needs no credentials').toBeUndefined();
 
-  const job = await syncTo(id, 'bound');
+  const job = await s.syncNewCustomersTo(id, 'bound');
   expect(job.status, 'the sync went to the host the token was entered for').toBe('COMPLETED');
   expect(s.sim.simulator.state.requests.length, 'the first host got the requests').toBeGreaterThan(0);
   expect(other.simulator.state.requests, 'nothing reached the other host').toEqual([]);
@@ -53,7 +46,7 @@ it('refuses moving apiBaseUrl to another host without the credentials, and never
   });
   expect(withCredentials.errors, 'the move is accepted with new credentials').toBeUndefined();
   other.simulator.control.apply({ validTokens: { facebook: ['token-for-the-other-host'] } });
-  const moved = await syncTo(id, 'moved');
+  const moved = await s.syncNewCustomersTo(id, 'moved');
   expect(moved.status, 'the sync to the new host completes with the token entered for it').toBe('COMPLETED');
   expect(other.simulator.state.requests.length, 'the new host got the requests').toBeGreaterThan(0);
 });

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCustomers, startSyncScenario, type SyncScenario } from '../../../test/support/syncScenario.ts';
+import { startSyncScenario, type SyncScenario } from '../../../test/support/syncScenario.ts';
 
 const PUBLIC = '198.51.100.7';
 let flipCalls = 0;
@@ -95,18 +95,12 @@ describe('saving a destination', () => {
 });
 
 describe('connecting', () => {
-  async function syncTo(destinationId: string, prefix: string) {
-    await s.customers(makeCustomers(3, prefix));
-    const segment = await s.segment(`${prefix} segment`, [destinationId], makeCustomers(3, prefix).map((c) => c.externalId));
-    const [jobId] = await s.syncSegment(segment);
-    return s.waitForJob(jobId!, ['COMPLETED', 'FAILED'], 60_000);
-  }
 
   it('checks the address again when it connects: a name that now resolves to loopback is not reached (DNS rebinding)', async () => {
     const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(CREATE, {
       input: { name: 'flip', type: 'WEB', settings: { url: `http://flip.example.com:${port(internal)}/hook` } },
     });
-    const job = await syncTo(createDestination.id, 'flip');
+    const job = await s.syncNewCustomersTo(createDestination.id, 'flip');
     const errors = job.queueItems.edges.map((e) => `${e.node.status}: ${e.node.lastError}`);
     expect(errors.length, 'the job had something to send').toBeGreaterThan(0);
     for (const error of errors) expect(error, 'each item failed for the network policy').toMatch(/^FAILED: .*network policy/);
@@ -117,7 +111,7 @@ describe('connecting', () => {
     const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(CREATE, {
       input: { name: 'redirecting', type: 'WEB', settings: { url: `http://redirector.test:${port(redirector)}/hook` } },
     });
-    const job = await syncTo(createDestination.id, 'redirect');
+    const job = await s.syncNewCustomersTo(createDestination.id, 'redirect');
     const errors = job.queueItems.edges.map((e) => `${e.node.status}: ${e.node.lastError}`);
     expect(errors.length, 'the job had something to send').toBeGreaterThan(0);
     for (const error of errors) expect(error, 'each item failed on the redirect').toMatch(/^FAILED: .*302.*redirects are not followed/);

@@ -82,7 +82,6 @@ export function createGraphQLServer(services: Services): GraphQLServer {
         services.logger.error('graphql error', { error: cause ?? String(args[0]), path: error instanceof GraphQLError ? error.path?.join('.') : undefined });
       },
     },
-    // one execution per event for subscribers of the same operation, variables and role
     plugins: [
       useAuthenticateFirst({ apiKeys: services.apiKeys, principals }),
       useRequestBodyLimit(MAX_BODY_BYTES),
@@ -90,13 +89,15 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       limits,
       rateLimit,
       errorCodes,
+      // one execution per event for subscribers of the same operation, variables and role
       useSharedEventExecution(),
     ],
     context: async (initial) => {
+      const overWebSocket = initial.connectionParams !== undefined;
       const request = (initial as { request?: Request }).request;
-      const http = initial.connectionParams === undefined && request ? principals.get(request) : undefined;
-      const token = http ? null : bearerToken(initial.connectionParams !== undefined ? String(initial.connectionParams?.authorization ?? '') : (request?.headers.get('authorization') ?? null));
-      const principal = http ?? (await services.apiKeys.authenticate(token));
+      const token = bearerToken(overWebSocket ? String(initial.connectionParams?.authorization ?? '') : (request?.headers.get('authorization') ?? null));
+      // an HTTP request was authenticated already, before its body was read (authenticateFirst.ts)
+      const principal = (!overWebSocket && request && principals.get(request)) || (await services.apiKeys.authenticate(token));
       if (!principal) {
         throw new GraphQLError(unauthenticatedMessage(token), { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

@@ -2,8 +2,8 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
-import { watchRevocations } from './auth/watchRevocations.ts';
 import { bearerToken, ensureAdminKey } from './auth/apiKeys.ts';
+import { watchRevocations } from './auth/watchRevocations.ts';
 import type { Config } from './config.ts';
 import { applyMigrations } from './db/applyMigrations.ts';
 import { connectDatabase, type Database } from './db/connectDatabase.ts';

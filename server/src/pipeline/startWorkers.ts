@@ -1,5 +1,6 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
@@ -11,7 +12,6 @@ import { resendDueItems } from './resendDueItems.ts';
 import { runStage } from './runStage.ts';
 import { triggerNextBestAction } from './triggers/triggerNextBestAction.ts';
 import { triggerSegmentSync } from './triggers/triggerSegmentSync.ts';
-import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 
 const STAGE_RETRY_LIMIT = 5; // as createQueues sets it
 

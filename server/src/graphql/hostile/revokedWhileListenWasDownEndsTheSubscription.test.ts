@@ -4,7 +4,7 @@
 // NOTIFY never arrives: the row changes, no event comes.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { subscribe, untilListening } from '../../../test/support/subscription.ts';
+import { subscribe, syncJobProbe, untilListening } from '../../../test/support/subscription.ts';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
 
 let t: TestApp;
@@ -20,13 +20,8 @@ afterAll(async () => {
 });
 
 it('a subscription whose key was revoked while LISTEN was down ends UNAUTHENTICATED within 30 s', async () => {
-  const { rows } = await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ('lost notify', 'DMP', '{"directory":"/tmp/x"}') RETURNING id`);
-  const { rows: jobs } = await db.query<{ id: number }>(
-    `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'DMP', 'SEGMENT', 'probe') RETURNING id`,
-    [rows[0]!.id],
-  );
-  const poke = () => db.query('UPDATE sync_jobs SET records_total = records_total + 1 WHERE id = $1', [jobs[0]!.id]);
-  const isProbe = (p: { data?: any }) => p.data?.syncJobUpdated?.recordsTotal !== undefined;
+  const probe = await syncJobProbe(db, 'lost notify');
+  const { poke, isProbe } = probe;
   const key = await t.keyFor('VIEWER');
   const survivorKey = await t.keyFor('VIEWER');
   const doomed = subscribe(t.ws(key), 'subscription { syncJobUpdated { id recordsTotal } }');
@@ -49,6 +44,6 @@ it('a subscription whose key was revoked while LISTEN was down ends UNAUTHENTICA
   expect(Date.now() - started, 'within 30 s').toBeLessThan(30_000);
   await t.app.services.liveEvents.ready();
   await poke();
-  const latest = await db.query<{ records_total: number }>('SELECT records_total FROM sync_jobs WHERE id = $1', [jobs[0]!.id]);
+  const latest = await db.query<{ records_total: number }>('SELECT records_total FROM sync_jobs WHERE id = $1', [probe.id]);
   await survivor.next((p) => p.data?.syncJobUpdated?.recordsTotal === latest.rows[0]!.records_total, 'the other key still gets events after the reconnect');
 });

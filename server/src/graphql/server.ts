@@ -13,6 +13,7 @@ import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rat
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
 import { useSharedEventExecution } from './sharedEventExecution.ts';
+import { useIdempotencyKeys } from './useIdempotencyKeys.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -76,7 +77,7 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       },
     },
     // one execution per event for subscribers of the same operation, variables and role
-    plugins: [useRequestBodyLimit(MAX_BODY_BYTES), limits, rateLimit, errorCodes, useSharedEventExecution()],
+    plugins: [useRequestBodyLimit(MAX_BODY_BYTES), limits, rateLimit, useIdempotencyKeys({ pool: services.pool, logger: services.logger }), errorCodes, useSharedEventExecution()],
     context: async (initial) => {
       const header =
         initial.connectionParams !== undefined

@@ -1,5 +1,6 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
@@ -98,4 +99,9 @@ export async function startWorkers(ctx: PipelineContext) {
   await boss.schedule(QUEUES.recoverStuckItems, '* * * * *', {}, { key: 'sweep' });
   await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
   await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
+  await boss.work(QUEUES.sweepIdempotencyKeys, async () => {
+    const swept = await sweepExpiredIdempotencyKeys(ctx.pool);
+    if (swept) logger.info('expired idempotency keys swept', { keys: swept });
+  });
+  await boss.schedule(QUEUES.sweepIdempotencyKeys, '*/10 * * * *', {}, { key: 'sweep' });
 }

@@ -19,7 +19,7 @@
 //
 // Sits after the rate limit: a rate-limited request never claims a key, and a replay costs a token.
 import { createHash } from 'node:crypto';
-import { GraphQLError, getOperationAST, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, print, type ExecutionArgs, type ExecutionResult, type Source, type SourceLocation } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type pg from 'pg';
 import { claimIdempotencyKey, type IdempotencyRequest } from '../idempotency/claimIdempotencyKey.ts';
@@ -59,7 +59,7 @@ export function useIdempotencyKeys(options: IdempotencyOptions): Plugin {
       const claim = await claimIdempotencyKey(pool, request, { leaseSeconds, ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
       if (claim.kind === 'claimed') return runClaimed(args, execute, request, claim.claimToken);
       if (claim.kind !== 'vanished' && claim.requestHash !== request.requestHash) return { errors: [keyReused()] };
-      if (claim.kind === 'answered') return replay(claim.answer);
+      if (claim.kind === 'answered') return replay(claim.answer, args.document.loc?.source);
       if (Date.now() >= deadline) return { errors: [keyInProgress()] };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -139,25 +139,32 @@ function canonicalJson(value: unknown): string {
 
 interface StoredError {
   message: string;
-  locations?: unknown;
+  locations?: SourceLocation[];
   path?: ReadonlyArray<string | number>;
   extensions?: Record<string, unknown>;
 }
 
-/** The stored answer as an execution result; its errors were stored already normalised. */
-function replay(answer: unknown): ExecutionResult {
+/**
+ * The stored answer as an execution result; its errors were stored already normalised. yoga
+ * rebuilds errors from their source and positions, so each stored line/column becomes a position
+ * in this request's text (the same text as the first's, but for whitespace).
+ */
+function replay(answer: unknown, source: Source | undefined): ExecutionResult {
   const { data, errors } = answer as { data: ExecutionResult['data']; errors?: StoredError[] };
+  if (!errors) return { data };
+  const lineStarts = [0];
+  for (const match of source?.body.matchAll(/\r\n|\n|\r/g) ?? []) lineStarts.push(match.index + match[0].length);
+  const position = ({ line, column }: SourceLocation) => Math.min((lineStarts[line - 1] ?? 0) + column - 1, source!.body.length);
   return {
     data,
-    ...(errors
-      ? {
-          errors: errors.map((stored) => {
-            const error = new GraphQLError(stored.message, { path: stored.path, extensions: stored.extensions });
-            if (stored.locations) Object.assign(error, { locations: stored.locations });
-            return error;
-          }),
-        }
-      : {}),
+    errors: errors.map(
+      (stored) =>
+        new GraphQLError(stored.message, {
+          path: stored.path,
+          extensions: stored.extensions,
+          ...(source && stored.locations?.length ? { source, positions: stored.locations.map(position) } : {}),
+        }),
+    ),
   };
 }
 

@@ -2,10 +2,16 @@
 // the request (bad input, not found) is the answer: replayed as it was. A first attempt whose
 // process died (its claim unanswered, its lease lapsed) has released the key: the repeat runs. A
 // first attempt still running makes the repeat wait for its answer, or, past the wait, get a
-// retryable CONFLICT (IDEMPOTENCY_KEY_IN_PROGRESS, HTTP 409, Retry-After).
+// retryable CONFLICT (IDEMPOTENCY_KEY_IN_PROGRESS, HTTP 409, Retry-After). A fault of the server's
+// (masked as INTERNAL_SERVER_ERROR) releases the key at once: the repeat runs.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSchema, createYoga } from 'graphql-yoga';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../graphql/ids.ts';
+import { useIdempotencyKeys } from '../graphql/useIdempotencyKeys.ts';
+import { createLogger } from '../logger.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 import { postGraphQL } from '../../test/support/postGraphQL.ts';
 
@@ -78,4 +84,42 @@ it('a repeat whose first attempt outlasts the wait is told to retry', async () =
   expect(repeat.errors?.[0]?.extensions, JSON.stringify(repeat.errors)).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_IN_PROGRESS', retryAfterSeconds: 1 });
   expect({ status: repeat.status, retryAfter: repeat.retryAfter }).toEqual({ status: 409, retryAfter: '1' });
   expect(await jobCount()).toBe(before);
+});
+
+it('a first attempt that ended in a server fault releases the key: the repeat runs and its answer is kept', async () => {
+  // the plugin alone on a yoga server over real HTTP, with a mutation that fails its first run
+  let runs = 0;
+  const yoga = createYoga({
+    schema: createSchema({
+      typeDefs: 'type Query { ok: Int } type Mutation { flaky: Int }',
+      resolvers: {
+        Mutation: {
+          flaky: () => {
+            runs++;
+            if (runs === 1) throw new Error('database connection lost');
+            return runs;
+          },
+        },
+      },
+    }),
+    context: () => ({ principal: { keyId: 424242, role: 'OPERATOR' } }),
+    plugins: [useIdempotencyKeys({ pool: db, logger: createLogger({ level: 'error' }) })],
+    logging: false,
+  });
+  const server = http.createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const call = () => postGraphQL(url, { apiKey: 'unused', query: 'mutation { flaky }', idempotencyKey: 'ff-fault' });
+    const faulted = await call();
+    expect(faulted.errors?.[0]?.extensions?.code, JSON.stringify(faulted.errors)).toBe('INTERNAL_SERVER_ERROR');
+    const { rowCount } = await db.query("SELECT 1 FROM idempotency_keys WHERE key = 'ff-fault'");
+    expect(rowCount, 'the fault released the key').toBe(0);
+    const repeat = await call();
+    expect(repeat.data, 'the repeat ran afresh').toEqual({ flaky: 2 });
+    expect(await call(), 'and its answer is the one kept').toEqual(repeat);
+    expect(runs).toBe(2);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });

@@ -2,6 +2,7 @@
 // runs nothing; keys are per API key; a malformed key is BAD_USER_INPUT; queries ignore the header.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { encodeId } from '../graphql/ids.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 import { postGraphQL } from '../../test/support/postGraphQL.ts';
 
@@ -57,6 +58,22 @@ it('another operation with a used key: CONFLICT, nothing runs', async () => {
   const moreFields = await send('mutation($s: ID!, $d: Boolean) { triggerSegmentSync(segmentId: $s, dryRun: $d) { id status } }', { s: segment }, 'conflict-2');
   expect(moreFields.errors?.[0]?.extensions?.code, 'another selection is another operation').toBe('CONFLICT');
   expect(await jobCount()).toBe(before);
+});
+
+it('requestPaidAction and retrySyncJob with a used key and other variables: CONFLICT, nothing runs', async () => {
+  const paid = 'mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }';
+  const input = (customer: string) => ({ i: { source: 'REALTIME_EVENT', issue: 'I', group: 'G', customerExternalIds: [customer], destinationIds: [destination] } });
+  expect((await send(paid, input('conflict-0'), 'conflict-paid')).errors).toBeUndefined();
+  const before = await jobCount();
+  const other = await send(paid, input('conflict-1'), 'conflict-paid');
+  expect(other.errors?.[0]?.extensions, JSON.stringify(other.errors)).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+  expect(await jobCount(), 'no job was made').toBe(before);
+
+  const retry = 'mutation($id: ID!) { retrySyncJob(id: $id) { id status } }';
+  const first = await send(retry, { id: encodeId('SyncJob', 999_998) }, 'conflict-retry');
+  expect(first.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  const otherJob = await send(retry, { id: encodeId('SyncJob', 999_999) }, 'conflict-retry');
+  expect(otherJob.errors?.[0]?.extensions, JSON.stringify(otherJob.errors)).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
 });
 
 it('keys belong to their API key: the same key from another API key is another request', async () => {

@@ -1,7 +1,7 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
-import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
+import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';

@@ -33,9 +33,10 @@ export async function graphql(query, variables = {}, options = {}) {
   const resendable = options.safeToRepeat || options.idempotencyKey !== undefined;
   const attempts = resendable ? (options.attempts ?? 6) : 1;
   for (let attempt = 1; ; attempt++) {
-    let wait;
+    let response;
+    let body = null;
     try {
-      const response = await fetch(`${url}/graphql`, {
+      response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -45,20 +46,25 @@ export async function graphql(query, variables = {}, options = {}) {
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
-      const body = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
-      const error = body?.errors?.[0];
-      if (body && !error) return body.data;
-      // retryable: rate limited, the first request with this key still running, a server fault
-      const retryable = response.status === 429 || response.status === 409 || response.status >= 500 || error?.extensions?.code === 'INTERNAL_SERVER_ERROR';
-      if (!retryable || attempt >= attempts) throw error ? new PaidsyncError(error) : new Error(`HTTP ${response.status}`);
-      wait = Number(error?.extensions?.retryAfterSeconds ?? response.headers.get('retry-after') ?? 0) * 1000;
+      if (response.headers.get('content-type')?.includes('json')) body = await response.json();
     } catch (error) {
-      // a refusal, or out of attempts: the caller decides
-      if (error instanceof PaidsyncError || attempt >= attempts) throw error;
       // the network failed or timed out: the answer may be lost, so the same request goes again
+      if (attempt >= attempts) throw error;
+      await pause(attempt, 0);
+      continue;
     }
-    wait = Math.max(wait ?? 0, 2 ** attempt * 250 * (0.5 + Math.random()));
-    console.error(`  attempt ${attempt} did not get an answer; trying again in ${Math.round(wait)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    const error = body?.errors?.[0];
+    if (body && !error) return body.data;
+    // worth resending: rate limited, the first request with this key still running, a server fault
+    const retryable = response.status === 429 || response.status === 409 || response.status >= 500 || error?.extensions?.code === 'INTERNAL_SERVER_ERROR';
+    if (!retryable || attempt >= attempts) throw error ? new PaidsyncError(error) : new Error(`HTTP ${response.status}`);
+    await pause(attempt, Number(error?.extensions?.retryAfterSeconds ?? response.headers.get('retry-after') ?? 0) * 1000);
   }
+}
+
+/** Exponential backoff with jitter, and never sooner than the server asked. */
+function pause(attempt, atLeastMs) {
+  const ms = Math.max(atLeastMs, 2 ** attempt * 250 * (0.5 + Math.random()));
+  console.error(`  attempt ${attempt} did not get an answer; trying again in ${Math.round(ms)} ms`);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -13,8 +13,8 @@ if (!segmentId) {
   process.exit(2);
 }
 
-// 1. Customers from your system. PII stays in paidsync; only hashes go to the networks. Upserting
-// the same customers again changes nothing, so a key is not needed, but it saves a second write.
+// 1. Customers from your system. PII stays in paidsync; only hashes go to the networks. With a
+// key, paidsync.mjs may resend the call after a lost answer; the repeat writes nothing.
 const customers = [
   { externalId: 'cust-1001', email: 'ana.silva@example.com', phone: '+15551230001', country: 'US', attributes: { plan: 'gold' } },
   { externalId: 'cust-1002', email: 'ben.okafor@example.com', firstName: 'Ben', lastName: 'Okafor', attributes: { plan: 'gold' } },

@@ -15,6 +15,7 @@ import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rat
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
 import { useSharedEventExecution } from './sharedEventExecution.ts';
+import { useIdempotencyKeys } from './useIdempotencyKeys.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** subscriptions (and queries) one graphql-ws connection may have running at once */
@@ -88,6 +89,7 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       parsing.plugin,
       limits,
       rateLimit,
+      useIdempotencyKeys({ pool: services.pool, logger: services.logger }),
       errorCodes,
       // one execution per event for subscribers of the same operation, variables and role
       useSharedEventExecution(),

@@ -2,6 +2,7 @@
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
 import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
+import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
@@ -104,4 +105,9 @@ export async function startWorkers(ctx: PipelineContext) {
   await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
   await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
   await boss.schedule(QUEUES.pruneApiCalls, '17 * * * *', {}, { key: 'retention' });
+  await boss.work(QUEUES.sweepIdempotencyKeys, async () => {
+    const swept = await sweepExpiredIdempotencyKeys(ctx.pool);
+    if (swept) logger.info('expired idempotency keys swept', { keys: swept });
+  });
+  await boss.schedule(QUEUES.sweepIdempotencyKeys, '*/10 * * * *', {}, { key: 'sweep' });
 }

@@ -22,6 +22,16 @@ export const DestinationRef = builder.prismaNode('Destination', {
     }),
     audiences: t.relation('audiences', { query: { orderBy: { id: 'asc' } } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    pausedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'While the network throttles this destination (Retry-After and the like): no worker sends to it before this time. Null when not paused.',
+      select: { rateLimit: { select: { pausedUntil: true } } },
+      resolve: (d) => {
+        const until = d.rateLimit?.pausedUntil;
+        return until && until.getTime() > Date.now() ? until : null;
+      },
+    }),
   }),
 });
 

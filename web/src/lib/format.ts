@@ -37,6 +37,7 @@ export const DELIVERY_STATUSES = [
   'RESENDING',
   'FAILED',
   'WITHDRAWN',
+  'OFFLINE_CONVERSION_DISABLED',
 ] as const;
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -51,6 +52,7 @@ export const STATUS_LABELS: Record<string, string> = {
   REJECTED: 'Rejected',
   WAITING_FOR_RETRY: 'Waiting for retry',
   RESENDING: 'Resending',
+  OFFLINE_CONVERSION_DISABLED: 'Not sent: offline conversion was off',
 };
 
 /** the tone of a status: colour is never the only signal (badges always carry the label too) */
@@ -67,6 +69,7 @@ export const STATUS_TONES: Record<string, Tone> = {
   FAILED: 'bad',
   REJECTED: 'bad',
   WITHDRAWN: 'idle',
+  OFFLINE_CONVERSION_DISABLED: 'idle',
 };
 
 export const DESTINATION_TYPES = ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'DMP', 'WEB'] as const;

@@ -5,7 +5,14 @@ import { namedConnection } from '../connections.ts';
 import { decodeId } from '../ids.ts';
 import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 
-export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, { name: 'DeliveryStatus' });
+export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
+  name: 'DeliveryStatus',
+  values: {
+    OFFLINE_CONVERSION_DISABLED: {
+      description: 'A conversion captured while offline conversion was disabled: kept (and deduplicated), never sent except by pushHistoricalConversions',
+    },
+  },
+});
 export const QueueOperationEnum = builder.enumType(QueueOperation, { name: 'QueueOperation' });
 
 export const QueueItemRef = builder.prismaNode('QueueItem', {

@@ -72,6 +72,7 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
   }
   const range = [item.sync_job_id, item.row_from, item.row_from + item.record_count - 1];
   const rejectedCustomers = rejected.map((r) => r.customerId).filter((id): id is number => id !== undefined);
+  if (item.operation !== 'CONVERSION') await resolveAcceptedRejections(tx, item, range, rejectedCustomers);
   if (item.operation === 'ADD') {
     // membership changes only for what the network accepted: rejected records go again next run
     const { rows } = await tx.query<{ inserted: number }>(
@@ -122,4 +123,23 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
       rejected.length,
     ]);
   }
+}
+
+/** Records earlier jobs of the scope saw rejected leave the open list once this one got them accepted. */
+async function resolveAcceptedRejections(tx: pg.PoolClient, item: ClaimedItem, range: number[], rejectedCustomers: number[]) {
+  // most scopes have no open rejections: one lookup, and the join below is skipped
+  const { rows } = await tx.query<{ scope_key: string }>(
+    `SELECT j.scope_key FROM sync_jobs j
+      WHERE j.id = $1 AND EXISTS (SELECT 1 FROM sync_jobs rj JOIN rejected_records r ON r.sync_job_id = rj.id
+                                   WHERE rj.scope_key = j.scope_key AND r.resolved_at IS NULL)`,
+    [item.sync_job_id],
+  );
+  if (!rows[0]) return;
+  await tx.query(
+    `UPDATE rejected_records r SET resolved_at = now()
+       FROM sync_jobs rj, sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
+      WHERE s.sync_job_id = $1 AND s.operation = $5 AND s.row_number BETWEEN $2 AND $3 AND NOT (s.customer_id = ANY ($4::int[]))
+        AND r.primary_key = p.external_id AND r.resolved_at IS NULL AND rj.id = r.sync_job_id AND rj.scope_key = $6`,
+    [...range, rejectedCustomers, item.operation, rows[0].scope_key],
+  );
 }

@@ -2,6 +2,7 @@ import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { FailureLayer, SyncJobStatus, SyncStage, SyncType } from '../../generated/prisma/enums.ts';
 import type { Prisma, SyncJob } from '../../generated/prisma/client.ts';
 import { retryRefusal } from '../../pipeline/retryRule.ts';
+import { canWithdraw } from '../../pipeline/withdrawSyncJob.ts';
 import { countSyncJobs } from '../../syncJobs/countSyncJobs.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
@@ -17,6 +18,8 @@ export const SyncJobStatusEnum = builder.enumType(SyncJobStatus, { name: 'SyncJo
 export const SyncTypeEnum = builder.enumType(SyncType, { name: 'SyncType' });
 export const SyncStageEnum = builder.enumType(SyncStage, { name: 'SyncStage' });
 export const FailureLayerEnum = builder.enumType(FailureLayer, { name: 'FailureLayer' });
+export const REALTIME_SOURCES = ['REALTIME_CONTAINER', 'REALTIME_EVENT'] as const;
+export const RealtimeSource = builder.enumType('RealtimeSource', { values: REALTIME_SOURCES });
 
 const SyncStageRunRef = builder.prismaObject('SyncJobStageRun', {
   name: 'SyncStageRun',
@@ -47,7 +50,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     group: t.exposeString('group', { nullable: true }),
     segment: t.relation('segment', { nullable: true }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'when the job reached its final status; null while it has not' }),
+    nextRetryAt: t.expose('nextRetryAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'when the automatic resend of its items that wait for one (external problems) comes; null when none waits',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     failureLayer: t.expose('failureLayer', { type: FailureLayerEnum, nullable: true }),
     error: t.exposeString('error', { nullable: true }),
@@ -58,6 +66,18 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
         const refusal = retryRefusal(ctx.prisma, job);
         return refusal instanceof Promise ? refusal.then((r) => r === null) : refusal === null;
       },
+    }),
+    canWithdraw: t.boolean({
+      description: 'exactly when withdrawSyncJob would accept this job now (it has not finished)',
+      select: { status: true },
+      resolve: (job) => canWithdraw(job.status),
+    }),
+    source: t.field({
+      type: RealtimeSource,
+      nullable: true,
+      description: 'for a real-time request: whether a real-time container or a real-time event made it',
+      select: { source: true },
+      resolve: (job) => job.source as (typeof REALTIME_SOURCES)[number] | null,
     }),
     dryRun: t.exposeBoolean('dryRun'),
     dryRunSample: t.expose('dryRunSample', {
@@ -89,7 +109,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     ),
     rejectedRecords: t.relatedConnection(
       'rejectedRecords',
-      { cursor: 'id', query: { orderBy: { id: 'asc' } }, totalCount: true },
+      {
+        cursor: 'id',
+        description: 'the records the destination refused that no later run of the scope has had accepted yet (the next run sends them again)',
+        query: { where: { resolvedAt: null }, orderBy: { id: 'asc' } },
+        totalCount: true,
+      },
       RejectedRecordConnection,
     ),
   }),

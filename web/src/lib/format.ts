@@ -72,6 +72,11 @@ export const STATUS_TONES: Record<string, Tone> = {
   OFFLINE_CONVERSION_DISABLED: 'idle',
 };
 
+export const REALTIME_SOURCE_LABELS: Record<string, string> = {
+  REALTIME_CONTAINER: 'Real-time container',
+  REALTIME_EVENT: 'Real-time event',
+};
+
 export const DESTINATION_TYPES = ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'DMP', 'WEB'] as const;
 export const DESTINATION_TYPE_LABELS: Record<string, string> = {
   FACEBOOK_ADS: 'Facebook Ads',
@@ -100,6 +105,13 @@ const exactFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
   timeZoneName: 'short',
 });
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** "14:05:09": a time of day, for a moment soon (a resend, the end of a throttle) */
+export function clockTime(iso: string | null | undefined): string {
+  return iso ? clockFormat.format(new Date(iso)) : '';
+}
 
 export function exactTime(iso: string | null | undefined): string {
   if (!iso) return '';

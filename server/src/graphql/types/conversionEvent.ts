@@ -4,6 +4,27 @@ import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import { namedConnection } from '../connections.ts';
 import { DeliveryStatusEnum } from './queueItem.ts';
 
+const ConversionDeliveryRef = builder.prismaObject('ConversionDelivery', {
+  description: 'one conversion event sent to one conversion destination by one offline conversion job',
+  fields: (t) => ({
+    destination: t.field({
+      type: 'Destination',
+      description: 'the conversion destination',
+      select: { destinationId: true },
+      // findUnique calls of one tick are batched by Prisma into one query
+      resolve: (d, _args, ctx) => ctx.prisma.destination.findUniqueOrThrow({ where: { id: d.destinationId } }),
+    }),
+    syncJob: t.relation('syncJob', { description: 'the OFFLINE_CONVERSION job that carries it there' }),
+    status: t.field({
+      type: DeliveryStatusEnum,
+      description: "its status at this destination: SUCCEEDED or REJECTED once the network answered, else its queue item's status",
+      select: { accepted: true, queueItem: { select: { status: true } } },
+      resolve: (d) => (d.accepted === true ? 'SUCCEEDED' : d.accepted === false ? 'REJECTED' : (d.queueItem?.status ?? 'PENDING')),
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: 'why the network rejected it' }),
+  }),
+});
+
 const ConversionEventRef = builder.prismaNode('ConversionEvent', {
   id: { field: 'id' },
   fields: (t) => ({
@@ -16,6 +37,11 @@ const ConversionEventRef = builder.prismaNode('ConversionEvent', {
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true }),
     syncJob: t.relation('syncJob', { nullable: true }),
+    deliveries: t.relation('deliveries', {
+      type: ConversionDeliveryRef,
+      description: 'where the event went: its status at each conversion destination, oldest job first',
+      query: { orderBy: [{ syncJobId: 'asc' }, { destinationId: 'asc' }] },
+    }),
   }),
 });
 

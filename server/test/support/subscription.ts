@@ -1,6 +1,7 @@
 // A graphql-ws subscription seen from a test: every payload it received, a way to wait for one that
 // matches (with a timeout, never a fixed sleep), and how it ended.
 import type { Client } from 'graphql-ws';
+import type { LiveEvent, LiveEvents } from '../../src/db/liveEvents.ts';
 
 export interface Received<T = any> {
   data?: T | null;
@@ -106,4 +107,24 @@ export async function untilListening<T>(
     await Promise.race([seen.catch(() => undefined), new Promise((r) => setTimeout(r, 50))]);
   }
   await seen;
+}
+
+/**
+ * Resolves once the server registers its next listener of live events of `kind`: a subscription
+ * made after this call is then known to be listening, with no probe change and no fixed sleep.
+ */
+export function listenerAdded(liveEvents: LiveEvents, kind: LiveEvent['kind'], timeoutMs = 10_000): Promise<void> {
+  const on = liveEvents.on;
+  const added = new Promise<void>((resolve) => {
+    liveEvents.on = ((k: LiveEvent['kind'], listener: (event: never) => void) => {
+      const off = on.call(liveEvents, k as never, listener);
+      if (k === kind) {
+        liveEvents.on = on;
+        resolve();
+      }
+      return off;
+    }) as LiveEvents['on'];
+  });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`expected a listener of ${kind} events within ${timeoutMs} ms`)), timeoutMs).unref());
+  return Promise.race([added, timeout]).finally(() => (liveEvents.on = on));
 }

@@ -39,7 +39,8 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   const query = inlineParams(
     `SELECT id, external_id, email, phone, first_name, last_name, city, state, zip, country, date_of_birth, gender,
             keep, identifier_hash, pii_version,
-            (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id)
+            CASE WHEN q.sent_job_id IS NOT NULL THEN
+              (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id) END
        FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
                     m.identifier_hash, m.pii_version AS member_pii_version, m.sent_job_id
                FROM customers c

@@ -13,6 +13,14 @@ afterAll(() => s?.stop());
 const members = (endpoint: string, audience: string) =>
   [...s.sim.simulator.state.web.endpoints.get(endpoint)?.audiences.get(audience)?.keys() ?? []].sort();
 
+/** a real-time request for one destination; its job's id */
+async function paidRequest(destination: string, issue: string, group: string, customerExternalIds: string[]) {
+  const { requestPaidAction } = await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>('mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }', {
+    i: { source: 'REALTIME_EVENT', issue, group, customerExternalIds, destinationIds: [destination] },
+  });
+  return requestPaidAction[0]!.id;
+}
+
 async function waitingForRetry(id: string) {
   const job = await s.waitForJob(id, ['FAILED', 'COMPLETED']);
   expect(job.queueItems.edges.map((e) => e.node.status), `job ${id} waits for the automatic resend during the outage`).toContain('WAITING_FOR_RETRY');
@@ -24,12 +32,7 @@ it('two real-time requests of one issue/group both deliver their customers after
   await s.customers(customers);
   await s.control({ faults: [{ network: 'web', endpoint: 'realtime-owners', kind: 'outage', mode: 'unavailable' }] });
 
-  const request = async (externalIds: string[]) =>
-    (
-      await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>('mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }', {
-        i: { source: 'REALTIME_EVENT', issue: 'Retention', group: 'Cards', customerExternalIds: externalIds, destinationIds: [destination] },
-      })
-    ).requestPaidAction[0]!.id;
+  const request = (externalIds: string[]) => paidRequest(destination, 'Retention', 'Cards', externalIds);
   const first = await request(['rto-0', 'rto-1']);
   await waitingForRetry(first);
   const second = await request(['rto-2', 'rto-3']);
@@ -79,12 +82,7 @@ it('a newer add-only job that completes leaves the rows of an older one whose it
   await s.customers(makeCustomers(2, 'kept'));
   // down for every in-run attempt of the first request only
   await s.control({ faults: [{ network: 'web', endpoint: 'kept-rows', kind: 'outage', mode: 'unavailable', count: 4 }] });
-  const request = async (externalIds: string[]) =>
-    (
-      await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>('mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }', {
-        i: { source: 'REALTIME_CONTAINER', issue: 'Kept', group: 'Rows', customerExternalIds: externalIds, destinationIds: [destination] },
-      })
-    ).requestPaidAction[0]!.id;
+  const request = (externalIds: string[]) => paidRequest(destination, 'Kept', 'Rows', externalIds);
   const first = await request(['kept-0']);
   await waitingForRetry(first);
   const second = await request(['kept-1']);

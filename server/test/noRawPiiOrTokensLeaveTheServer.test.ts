@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '../src/simulator/index.ts';
 import { subscribe } from './support/subscription.ts';
 import { startTestApp, type TestApp } from './support/testApp.ts';
-import { assertDashboardBuilt, launchBrowser, signIn } from '../../web/tests/support.ts';
+import { assertDashboardBuilt, launchBrowser, signIn } from '../../web/tests/browser.ts';
 
 const tag = randomBytes(4).toString('hex');
 const people = Array.from({ length: 4 }, (_, i) => ({

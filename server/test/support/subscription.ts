@@ -117,7 +117,7 @@ export function listenerAdded(liveEvents: LiveEvents, kind: LiveEvent['kind'], t
   const on = liveEvents.on;
   const added = new Promise<void>((resolve) => {
     liveEvents.on = ((k: LiveEvent['kind'], listener: (event: never) => void) => {
-      const off = on.call(liveEvents, k as never, listener);
+      const off = on.call(liveEvents, k as never, listener as never);
       if (k === kind) {
         liveEvents.on = on;
         resolve();

@@ -1,8 +1,10 @@
 import { expect, it } from 'vitest';
+import type { CustomerPii } from './customerPii.ts';
 import { identifiersFor } from './identifiersFor.ts';
 import { identifiersNoLongerSent } from './identifiersNoLongerSent.ts';
 
-const before = { externalId: 'c-1', email: 'old@example.com', phone: '+1 415 555 0100', firstName: 'Ann' };
+const nobody: CustomerPii = { externalId: '', email: null, phone: null, firstName: null, lastName: null, city: null, state: null, zip: null, country: null, dateOfBirth: null, gender: null };
+const before: CustomerPii = { ...nobody, externalId: 'c-1', email: 'old@example.com', phone: '+1 415 555 0100', firstName: 'Ann' };
 const after = { ...before, email: 'new@example.com', firstName: 'Anne' };
 
 it('Facebook: the old email only, not the unchanged id and phone, nor a name that matches nobody alone', () => {

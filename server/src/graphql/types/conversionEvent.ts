@@ -2,13 +2,14 @@ import type { ConversionEvent } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import { namedConnection } from '../connections.ts';
+import { DestinationRef } from './destination.ts';
 import { DeliveryStatusEnum } from './queueItem.ts';
 
 const ConversionDeliveryRef = builder.prismaObject('ConversionDelivery', {
   description: 'one conversion event sent to one conversion destination by one offline conversion job',
   fields: (t) => ({
     destination: t.field({
-      type: 'Destination',
+      type: DestinationRef,
       description: 'the conversion destination',
       select: { destinationId: true },
       // findUnique calls of one tick are batched by Prisma into one query

@@ -4,6 +4,8 @@ import { QUEUES } from '../../queue/queues.ts';
 import { builder } from '../builder.ts';
 import { notFound } from '../errors.ts';
 import { decodeId } from '../ids.ts';
+import { DestinationRef } from './destination.ts';
+import { SegmentRef } from './segment.ts';
 
 builder.prismaNode('OutboundSchedule', {
   id: { field: 'id' },
@@ -13,7 +15,7 @@ builder.prismaNode('OutboundSchedule', {
     group: t.exposeString('group', { description: 'the group of the next-best-action level it runs for' }),
     cron: t.exposeString('cron', { description: 'when it runs, as a cron expression' }),
     segment: t.field({
-      type: 'Segment',
+      type: SegmentRef,
       nullable: true,
       description: 'the segment its audience becomes; null when it names customers instead',
       select: { segmentId: true },
@@ -25,7 +27,7 @@ builder.prismaNode('OutboundSchedule', {
       resolve: (s) => s.customerExternalIds.length,
     }),
     destinations: t.field({
-      type: ['Destination'],
+      type: [DestinationRef],
       description: 'the destinations each run syncs to',
       select: { destinationIds: true },
       resolve: (s, _args, ctx) => ctx.prisma.destination.findMany({ where: { id: { in: s.destinationIds } }, orderBy: { id: 'asc' } }),

@@ -10,7 +10,7 @@ import { badInput, conflict, notFound } from '../errors.ts';
 import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 
-builder.prismaNode('Segment', {
+export const SegmentRef = builder.prismaNode('Segment', {
   id: { field: 'id' },
   fields: (t) => ({
     name: t.exposeString('name'),

@@ -5,11 +5,20 @@
 // The same row holds the destination's throttle pause (DESIGN.md "A throttle holds the destination"):
 // when the network asks one request to wait (Retry-After, Meta's estimated_time_to_regain_access,
 // Google's retryDelay), every worker's next request to it waits until then. A request that finds the
-// destination paused takes no token: it waits and asks again, as the pause may have grown meanwhile.
+// destination paused takes no token: it waits and asks again, as the pause may have grown meanwhile;
+// a pause longer than the caller may wait is a throttle that outlasts the run (DeliveryError).
 import type pg from 'pg';
 import { sleep } from './backoff.ts';
+import { DeliveryError } from './deliveryError.ts';
 
-export async function waitForRequestSlot(db: pg.Pool, destinationId: number, requestsPerSecond: number, signal?: AbortSignal): Promise<void> {
+export async function waitForRequestSlot(
+  db: pg.Pool,
+  destinationId: number,
+  requestsPerSecond: number,
+  options: { signal?: AbortSignal; maxPauseMs?: number } = {},
+): Promise<{ pausedMs: number }> {
+  const { signal, maxPauseMs = Infinity } = options;
+  let waited = 0;
   const burst = Math.max(1, requestsPerSecond);
   for (;;) {
     const { rows } = await db.query<{ tokens: number; paused_ms: number }>(
@@ -23,16 +32,19 @@ export async function waitForRequestSlot(db: pg.Pool, destinationId: number, req
       [destinationId, burst, requestsPerSecond],
     );
     const { tokens, paused_ms: pausedMs } = rows[0]!;
+    if (waited + pausedMs > maxPauseMs) throw new DeliveryError('throttled', `the network paused this destination for ${Math.ceil(pausedMs / 1000)} s more`, { waitMs: pausedMs });
     if (pausedMs > 0) {
       await sleep(pausedMs, signal);
+      waited += pausedMs;
       continue;
     }
-    if (tokens >= 0) return;
+    if (tokens >= 0) return { pausedMs: waited };
     await sleep(Math.ceil((-tokens / requestsPerSecond) * 1000), signal);
     // a pause that began while this request waited for its token holds it too
     const paused = await pausedFor(db, destinationId);
-    if (paused === 0) return;
+    if (paused === 0) return { pausedMs: waited };
     await sleep(paused, signal);
+    waited += paused;
   }
 }
 

@@ -19,7 +19,12 @@ export async function withInRunRetries<T>(
   let externalFailures = 0;
   let waitedMs = 0;
   for (;;) {
-    await waitForRequestSlot(options.pool, options.destinationId, options.requestsPerSecond, options.signal);
+    // the time this run waits out pauses (its own throttles and other workers') counts to its limit
+    const { pausedMs } = await waitForRequestSlot(options.pool, options.destinationId, options.requestsPerSecond, {
+      signal: options.signal,
+      maxPauseMs: MAX_IN_RUN_WAIT_MS - waitedMs,
+    });
+    waitedMs += pausedMs;
     try {
       return await attempt();
     } catch (error) {
@@ -29,7 +34,6 @@ export async function withInRunRetries<T>(
         // the network throttles the destination, not this request: every worker holds (rateLimit.ts)
         await pauseDestination(options.pool, options.destinationId, wait);
         if (waitedMs + wait > MAX_IN_RUN_WAIT_MS) throw error;
-        waitedMs += wait;
         continue;
       }
       if (error.kind === 'external') {

@@ -31,6 +31,10 @@ beforeAll(async () => {
   rowIds.QueueItem = await one(`INSERT INTO queue_items (sync_job_id, operation) VALUES ($1, 'ADD') RETURNING id`, [rowIds.SyncJob]);
   rowIds.ConversionEvent = await one(`INSERT INTO conversion_events (event_id, conversion_name, occurred_at) VALUES ('n-1', 'Purchase', now()) RETURNING id`);
   rowIds.ApiCall = await one(`INSERT INTO api_calls (destination_id, method, url, duration_ms) VALUES ($1, 'POST', 'http://x.example', 1) RETURNING id`, [rowIds.Destination]);
+  rowIds.OutboundSchedule = await one(
+    `INSERT INTO outbound_schedules (issue, group_name, destination_ids, cron) VALUES ('nodes', 'nodes', ARRAY[$1::int], '0 3 * * *') RETURNING id`,
+    [rowIds.Destination],
+  );
   rowIds.ApiKey = await one(`SELECT id FROM api_keys ORDER BY id LIMIT 1`);
 });
 afterAll(async () => {

@@ -5,7 +5,9 @@ import type { ClaimedItem } from './claimQueueItem.ts';
 
 export async function loadMemberBatch(db: pg.Pool, item: ClaimedItem): Promise<Array<MemberRecord & { customerId: number }>> {
   const { rows } = await db.query<{ customer_id: number; external_id: string; identifiers: string }>(
-    `SELECT s.customer_id, p.external_id, p.identifiers
+    // a removal sends what the network holds (see identifyPayload.ts), else the current identifiers
+    `SELECT s.customer_id, p.external_id,
+            CASE WHEN s.operation = 'REMOVE' THEN COALESCE(p.stale_identifiers, p.identifiers) ELSE p.identifiers END AS identifiers
        FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
       WHERE s.sync_job_id = $1 AND s.operation = $2 AND s.row_number BETWEEN $3 AND $4
       ORDER BY s.row_number`,

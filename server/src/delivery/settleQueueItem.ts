@@ -72,17 +72,19 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
   }
   const range = [item.sync_job_id, item.row_from, item.row_from + item.record_count - 1];
   const rejectedCustomers = rejected.map((r) => r.customerId).filter((id): id is number => id !== undefined);
+  if (item.operation !== 'CONVERSION') await resolveAcceptedRejections(tx, item, range, rejectedCustomers);
   if (item.operation === 'ADD') {
     // membership changes only for what the network accepted: rejected records go again next run
     const { rows } = await tx.query<{ inserted: number }>(
       `WITH upserted AS (
-         INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, confirmed_at)
-         SELECT $4, s.customer_id, p.identifier_hash, p.pii_version, now()
+         INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, sent_job_id, confirmed_at)
+         SELECT $4, s.customer_id, p.identifier_hash, p.pii_version, s.sync_job_id, now()
            FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
           WHERE s.sync_job_id = $1 AND s.operation = 'ADD' AND s.row_number BETWEEN $2 AND $3
             AND NOT (s.customer_id = ANY ($5::int[]))
          ON CONFLICT (audience_id, customer_id) DO UPDATE SET identifier_hash = EXCLUDED.identifier_hash,
-                                                              pii_version = EXCLUDED.pii_version, confirmed_at = now()
+                                                              pii_version = EXCLUDED.pii_version, sent_job_id = EXCLUDED.sent_job_id,
+                                                              confirmed_at = now()
          RETURNING (xmax = 0) AS inserted)
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted FROM upserted`,
       [...range, item.audience_id, rejectedCustomers],
@@ -94,9 +96,10 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
       rejected.length,
     ]);
   } else if (item.operation === 'REMOVE') {
+    // a customer who stays lost only stale identifiers: the add of its new ones updates its membership
     const { rowCount } = await tx.query(
-      `DELETE FROM memberships m USING sync_staging s
-        WHERE s.sync_job_id = $1 AND s.operation = 'REMOVE' AND s.row_number BETWEEN $2 AND $3
+      `DELETE FROM memberships m USING sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
+        WHERE s.sync_job_id = $1 AND s.operation = 'REMOVE' AND s.row_number BETWEEN $2 AND $3 AND NOT p.keep
           AND NOT (s.customer_id = ANY ($5::int[])) AND m.audience_id = $4 AND m.customer_id = s.customer_id`,
       [...range, item.audience_id, rejectedCustomers],
     );
@@ -120,4 +123,23 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
       rejected.length,
     ]);
   }
+}
+
+/** Records earlier jobs of the scope saw rejected leave the open list once this one got them accepted. */
+async function resolveAcceptedRejections(tx: pg.PoolClient, item: ClaimedItem, range: number[], rejectedCustomers: number[]) {
+  // most scopes have no open rejections: one lookup, and the join below is skipped
+  const { rows } = await tx.query<{ scope_key: string }>(
+    `SELECT j.scope_key FROM sync_jobs j
+      WHERE j.id = $1 AND EXISTS (SELECT 1 FROM sync_jobs rj JOIN rejected_records r ON r.sync_job_id = rj.id
+                                   WHERE rj.scope_key = j.scope_key AND r.resolved_at IS NULL)`,
+    [item.sync_job_id],
+  );
+  if (!rows[0]) return;
+  await tx.query(
+    `UPDATE rejected_records r SET resolved_at = now()
+       FROM sync_jobs rj, sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
+      WHERE s.sync_job_id = $1 AND s.operation = $5 AND s.row_number BETWEEN $2 AND $3 AND NOT (s.customer_id = ANY ($4::int[]))
+        AND r.primary_key = p.external_id AND r.resolved_at IS NULL AND rj.id = r.sync_job_id AND rj.scope_key = $6`,
+    [...range, rejectedCustomers, item.operation, rows[0].scope_key],
+  );
 }

@@ -1,11 +1,12 @@
 // One request to a destination, retried within the run: under the destination's rate limit, with
 // exponential backoff and jitter for external problems, and waiting out throttling for as long as
-// the network asks (Retry-After, Meta's estimated_time_to_regain_access). What outlasts the run
+// the network asks (Retry-After, Meta's estimated_time_to_regain_access), as a pause of the whole
+// destination that the next slot waits out. What outlasts the run
 // is rethrown for the caller to turn into WAITING_FOR_RETRY.
 import type pg from 'pg';
 import { backoffDelay, sleep } from './backoff.ts';
 import { isDeliveryError } from './deliveryError.ts';
-import { reserveRequestSlot } from './rateLimit.ts';
+import { pauseDestination, waitForRequestSlot } from './rateLimit.ts';
 
 export const IN_RUN_ATTEMPTS = 4;
 /** the longest a run waits for a throttled network before leaving the item to the retry schedule */
@@ -18,17 +19,21 @@ export async function withInRunRetries<T>(
   let externalFailures = 0;
   let waitedMs = 0;
   for (;;) {
-    const slot = await reserveRequestSlot(options.pool, options.destinationId, options.requestsPerSecond);
-    await sleep(slot, options.signal);
+    // the time this run waits out pauses (its own throttles and other workers') counts to its limit
+    const { pausedMs } = await waitForRequestSlot(options.pool, options.destinationId, options.requestsPerSecond, {
+      signal: options.signal,
+      maxPauseMs: MAX_IN_RUN_WAIT_MS - waitedMs,
+    });
+    waitedMs += pausedMs;
     try {
       return await attempt();
     } catch (error) {
       if (!isDeliveryError(error)) throw error;
       if (error.kind === 'throttled') {
         const wait = error.waitMs ?? backoffDelay(options.backoffBaseMs, externalFailures);
+        // the network throttles the destination, not this request: every worker holds (rateLimit.ts)
+        await pauseDestination(options.pool, options.destinationId, wait);
         if (waitedMs + wait > MAX_IN_RUN_WAIT_MS) throw error;
-        waitedMs += wait;
-        await sleep(wait, options.signal);
         continue;
       }
       if (error.kind === 'external') {

@@ -8,6 +8,7 @@ import './types/syncJob.ts';
 import './types/conversionEvent.ts';
 import './types/apiCall.ts';
 import './types/syncJobActions.ts';
+import './types/outboundSchedule.ts';
 import './types/conversionActions.ts';
 import './types/apiKey.ts';
 import './types/paidConfiguration.ts';

@@ -1,6 +1,8 @@
-// A job's payload and staging rows (a million each for a million-member sync) are deleted once the
-// job completes, by a queue job of their own. A failed job keeps them for its Retry, until a newer
-// job of its scope completes: that job's diff supersedes the failed one's items.
+// A job's staging rows (a million for a million-member sync) are deleted once the job completes, by
+// a queue job of their own, with every payload row no membership points at: the rows memberships
+// point at hold the identifiers the network last accepted, and go once a later job replaces them.
+// A failed job keeps its rows for its Retry, until a newer full-diff job of its audience completes:
+// that job's diff supersedes the failed one's items.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -28,7 +30,7 @@ async function rowsOf(jobId: string) {
   return rows[0]!;
 }
 
-it('keeps the rows of a failed job for its Retry, and deletes them with the rows of the newer job that completes', async () => {
+it('keeps the rows of a failed job for its Retry, deletes them when a newer job completes, and keeps only what memberships point at', async () => {
   const destination = await s.webDestination('discard', { batchSize: 2 });
   const customers = makeCustomers(5, 'discard');
   await s.customers(customers);
@@ -42,6 +44,19 @@ it('keeps the rows of a failed job for its Retry, and deletes them with the rows
   await s.control({ clearFaults: 'web' });
   const [completed] = await s.syncSegment(segment);
   expect((await s.waitForJob(completed!, ['FAILED', 'COMPLETED'])).status).toBe('COMPLETED');
-  await expect.poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'a completed job leaves no rows behind' }).toEqual({ payload: 0, staging: 0 });
-  expect(await rowsOf(failed!), 'the superseded failed job leaves none either').toEqual({ payload: 0, staging: 0 });
+  await expect
+    .poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'a completed job keeps only the payload rows of the identifiers the network holds' })
+    .toEqual({ payload: 5, staging: 0 });
+  await expect.poll(() => rowsOf(failed!), { timeout: 10_000, interval: 100, message: 'the superseded failed job leaves none' }).toEqual({ payload: 0, staging: 0 });
+
+  // one customer's email changes, another leaves: their rows in the older job are no longer held
+  await s.customers([{ externalId: customers[0]!.externalId, email: 'changed.0@example.com' }]);
+  await s.t.ok('mutation($id: ID!, $i: UpdateSegmentInput!) { updateSegment(id: $id, input: $i) { id } }', {
+    id: segment,
+    i: { customerExternalIds: customers.slice(0, 4).map((c) => c.externalId) },
+  });
+  const [next] = await s.syncSegment(segment);
+  expect((await s.waitForJob(next!, ['FAILED', 'COMPLETED'])).status).toBe('COMPLETED');
+  await expect.poll(() => rowsOf(next!), { timeout: 10_000, interval: 100, message: 'the newer job holds the changed customer' }).toEqual({ payload: 1, staging: 0 });
+  await expect.poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'the older job holds the three unchanged' }).toEqual({ payload: 3, staging: 0 });
 });

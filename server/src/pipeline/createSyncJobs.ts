@@ -17,6 +17,8 @@ export interface SyncJobSpec {
   customerExternalIds?: string[];
   dryRun?: boolean;
   parentId?: number | null;
+  /** a real-time request's source: REALTIME_CONTAINER or REALTIME_EVENT */
+  source?: string | null;
   /** the audience the job fills, by its key within the destination; null for conversion uploads */
   audience: { scopeKey: string; name: string } | { id: number } | null;
 }
@@ -37,8 +39,8 @@ export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: Syn
     }
     const { rows } = await tx.query<{ id: number }>(
       `INSERT INTO sync_jobs (status, stage, destination_id, destination_type, sync_type, triggered_by, issue, group_name,
-                              segment_id, audience_id, scope_key, customer_external_ids, full_diff, dry_run, parent_id)
-       SELECT 'PENDING', 'IDENTIFY_PAYLOAD', d.id, d.type, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+                              segment_id, audience_id, scope_key, customer_external_ids, full_diff, dry_run, parent_id, source)
+       SELECT 'PENDING', 'IDENTIFY_PAYLOAD', d.id, d.type, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
          FROM destinations d WHERE d.id = $1
        RETURNING id`,
       [
@@ -54,6 +56,7 @@ export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: Syn
         spec.fullDiff,
         spec.dryRun ?? false,
         spec.parentId ?? null,
+        spec.source ?? null,
       ],
     );
     ids.push(rows[0]!.id);

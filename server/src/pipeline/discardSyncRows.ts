@@ -1,22 +1,36 @@
-// A completed job no longer needs its payload and staging rows: a million-member sync leaves a
-// million of each. They are deleted by a queue job sent when the job completes, not in the
-// transaction that completes it, so the job shows COMPLETED without waiting on the deletes.
-// The older failed or withdrawn jobs of its scope go too, once none of their items is in flight:
-// their membership items are superseded (supersededItem.ts), so even a Retry never sends from them.
+// A completed job no longer needs its staging rows, nor the payload rows no membership points at: a
+// million-member sync leaves a million of each. They are deleted by a queue job sent when the job
+// completes, not in the transaction that completes it, so the job shows COMPLETED without waiting.
+//
+// A payload row a membership points at (memberships.sent_job_id) holds the identifiers the network
+// last accepted for that customer, so it stays until a later job replaces or removes the membership:
+// the customers in that later job's staging are the only ones whose older rows can have been freed.
+//
+// A completed full-diff job also takes the rows of the older failed or withdrawn jobs of its
+// audience once none of their items is in flight: it covers their membership items
+// (supersededItem.ts), so even a Retry never sends from them. An add-only job covers nobody else's
+// customers, so the rows of older jobs whose items can still be sent are kept.
 // Compare-and-set on final statuses, so running it twice, or late, is harmless.
 import type pg from 'pg';
 
 export async function discardSyncRows(pool: pg.Pool, syncJobId: number): Promise<void> {
+  const unreferenced = `NOT EXISTS (SELECT 1 FROM memberships m
+                                     WHERE m.audience_id = j.audience_id AND m.customer_id = p.customer_id AND m.sent_job_id = p.sync_job_id)`;
   await pool.query(
-    `WITH done AS (
-       SELECT old.id FROM sync_jobs j JOIN sync_jobs old ON old.scope_key = j.scope_key
-        WHERE j.id = $1 AND j.status = 'COMPLETED'
-          AND (old.id = j.id
-               OR (old.id < j.id AND NOT j.dry_run AND old.status IN ('FAILED', 'WITHDRAWN')
-                   AND NOT EXISTS (SELECT 1 FROM queue_items q
-                                    WHERE q.sync_job_id = old.id AND q.status IN ('PENDING', 'SENDING', 'RESENDING'))))),
-     staging AS (DELETE FROM sync_staging WHERE sync_job_id IN (SELECT id FROM done))
-     DELETE FROM sync_payloads WHERE sync_job_id IN (SELECT id FROM done)`,
+    `WITH j AS (SELECT id, audience_id FROM sync_jobs WHERE id = $1 AND status = 'COMPLETED'),
+     superseded AS (
+       SELECT old.id FROM sync_jobs old JOIN sync_jobs j ON old.audience_id = j.audience_id
+        WHERE j.id = $1 AND j.status = 'COMPLETED' AND j.full_diff AND NOT j.dry_run
+          AND old.id < j.id AND old.status IN ('FAILED', 'WITHDRAWN')
+          AND NOT EXISTS (SELECT 1 FROM queue_items q
+                           WHERE q.sync_job_id = old.id AND q.status IN ('PENDING', 'SENDING', 'RESENDING'))),
+     own AS (DELETE FROM sync_payloads p USING j WHERE p.sync_job_id = j.id AND ${unreferenced}),
+     swept AS (DELETE FROM sync_payloads p USING j WHERE p.sync_job_id IN (SELECT id FROM superseded) AND ${unreferenced}),
+     replaced AS (
+       DELETE FROM sync_payloads p USING j, sync_staging s, sync_jobs old
+        WHERE s.sync_job_id = j.id AND old.audience_id = j.audience_id AND old.id < j.id AND old.status = 'COMPLETED'
+          AND p.sync_job_id = old.id AND p.customer_id = s.customer_id AND ${unreferenced})
+     DELETE FROM sync_staging WHERE sync_job_id IN (SELECT id FROM j UNION ALL SELECT id FROM superseded)`,
     [syncJobId],
   );
 }

@@ -1,7 +1,8 @@
 // The diff between a job's payload and the audience's confirmed membership, as SQL over sets
 // (alias p = sync_payloads; parameters $1 = sync job id, $2 = audience id):
 // - add: kept customers the network does not have, or has with other identifiers (PII changed);
-// - remove: current members that are no longer kept (left the scope, or withdrew consent);
+// - remove: current members that are no longer kept (left the scope, or withdrew consent), and kept
+//   members whose changed PII left identifiers behind in the network (p.stale_identifiers);
 // - unchanged: kept members the network has with these very identifiers (their PII changed, not what
 //   the destination is sent).
 //
@@ -15,5 +16,5 @@ export const ADDS = `p.sync_job_id = $1 AND p.keep AND ${MEMBER_HASH} IS DISTINC
 
 export const UNCHANGED = `p.sync_job_id = $1 AND p.keep AND ${MEMBER_HASH} = p.identifier_hash`;
 
-export const REMOVES = `p.sync_job_id = $1 AND NOT p.keep AND (
+export const REMOVES = `p.sync_job_id = $1 AND (NOT p.keep OR p.stale_identifiers IS NOT NULL) AND (
     SELECT true FROM memberships m WHERE m.audience_id = $2 AND m.customer_id = p.customer_id)`;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listenerAdded } from '../../test/support/subscription.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 
 let s: SyncScenario;
@@ -17,6 +18,7 @@ it('turns an item WAITING_FOR_RETRY at lastAttemptAt + interval during an outage
 
   const statuses: string[] = [];
   const client = s.t.ws();
+  const listening = listenerAdded(s.t.app.services.liveEvents, 'queueItem');
   const subscription = client.iterate<{ queueItemUpdated: { status: string } }>({ query: 'subscription { queueItemUpdated { status } }' });
   const collecting = (async () => {
     for await (const event of subscription) {
@@ -24,7 +26,7 @@ it('turns an item WAITING_FOR_RETRY at lastAttemptAt + interval during an outage
       if (event.data!.queueItemUpdated.status === 'SUCCEEDED') break;
     }
   })();
-  await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
+  await listening;
 
   const [id] = await s.syncSegment(segment);
   const failed = await s.waitForJob(id!, ['FAILED']);

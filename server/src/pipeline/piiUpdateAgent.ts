@@ -1,5 +1,8 @@
 // The PII-update agent: finds audiences holding customers whose PII changed after the network
 // confirmed them, and syncs just those customers again with their new identifiers (PII_UPDATE).
+// One open PII job per audience: while one is unfinished (failed ones included: their items wait for
+// the automatic resend, or their Retry), the agent makes no other, so a failing network does not
+// gather a new job every run. Customers changed meanwhile are found once it completes or is withdrawn.
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { withTransaction } from '../db/withTransaction.ts';
@@ -15,7 +18,7 @@ export async function runPiiUpdateAgent(deps: { pool: pg.Pool; boss: PgBoss }): 
         WHERE EXISTS (SELECT 1 FROM memberships m JOIN customers c ON c.id = m.customer_id
                        WHERE m.audience_id = a.id AND c.pii_updated_at > m.confirmed_at)
           AND NOT EXISTS (SELECT 1 FROM sync_jobs j WHERE j.audience_id = a.id AND j.sync_type = 'PII_UPDATE'
-                           AND j.status IN ('PENDING', 'RUNNING', 'AWAITING_RESPONSE'))
+                           AND j.status NOT IN ('COMPLETED', 'WITHDRAWN'))
         ORDER BY a.id`,
     );
     return createSyncJobs(

@@ -1,7 +1,7 @@
 // The automatic retry schedule (seeds/001): an item that failed for an external reason waits
 // PAIDSYNC_RETRY_INTERVAL_SECONDS from its last attempt, then becomes RESENDING and is delivered
-// again. Membership items of a job that a newer job of the same scope has superseded are WITHDRAWN
-// instead: the newer job's diff already covers them.
+// again, and its job RUNNING (with no end) until they settle. Membership items that a newer full-diff
+// job of the same audience covers are WITHDRAWN instead (supersededItem.ts).
 import type pg from 'pg';
 import { withTransaction } from '../db/withTransaction.ts';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
@@ -22,6 +22,11 @@ export async function resendDueItems(ctx: PipelineContext): Promise<{ resending:
         RETURNING q.id, q.status, q.sync_job_id, j.destination_id, q.operation`,
     );
     const resend = rows.filter((r) => r.status === 'RESENDING');
+    await tx.query(
+      `UPDATE sync_jobs SET status = 'RUNNING', next_retry_at = NULL, ended_at = NULL, updated_at = now()
+        WHERE id = ANY ($1::int[]) AND status = 'FAILED'`,
+      [[...new Set(resend.map((r) => r.sync_job_id))]],
+    );
     for (const destinationId of new Set(resend.map((r) => r.destination_id))) {
       await enqueueDeliveries(ctx, tx, destinationId, resend.filter((r) => r.destination_id === destinationId).map((r) => r.id));
     }

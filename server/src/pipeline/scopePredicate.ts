@@ -1,9 +1,21 @@
-// Which customers a job is about, as a predicate over `customers c` with its parameters.
+// Which customers a job is about, as a predicate over `customers c` with its parameters. An add-only
+// job is also about the records earlier jobs of its scope saw rejected and no job has had accepted
+// since (DESIGN.md: rejected records are sent again on the next run of the same scope); a full-diff
+// job needs no such help: a rejected customer it keeps has no membership, so its diff adds it.
 import type pg from 'pg';
 import { segmentPredicate } from '../segments/segmentMembers.ts';
 import { PreparationError, type SyncJobRow } from './pipelineContext.ts';
 
 export async function scopePredicate(db: pg.PoolClient | pg.Pool, job: SyncJobRow, params: unknown[]): Promise<string> {
+  const own = await ownScope(db, job, params);
+  if (job.full_diff) return own;
+  params.push(job.scope_key, job.id);
+  return `(${own} OR c.external_id IN (
+    SELECT r.primary_key FROM sync_jobs rj JOIN rejected_records r ON r.sync_job_id = rj.id
+     WHERE rj.scope_key = $${params.length - 1} AND rj.id < $${params.length} AND r.resolved_at IS NULL))`;
+}
+
+async function ownScope(db: pg.PoolClient | pg.Pool, job: SyncJobRow, params: unknown[]): Promise<string> {
   if (job.sync_type === 'PII_UPDATE') {
     params.push(job.audience_id);
     return `EXISTS (SELECT 1 FROM memberships m WHERE m.audience_id = $${params.length} AND m.customer_id = c.id AND c.pii_updated_at > m.confirmed_at)`;

@@ -5,13 +5,21 @@ import type pg from 'pg';
 import { withTransaction } from '../db/withTransaction.ts';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
 
+/** The one rule for Withdraw: a job that has not finished, failed ones included (their items may
+ * still wait for the automatic resend). `canWithdraw` and the mutation both ask here. */
+export const WITHDRAWABLE_STATUSES = ['PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'FAILED'] as const;
+
+export function canWithdraw(status: string): boolean {
+  return (WITHDRAWABLE_STATUSES as readonly string[]).includes(status);
+}
+
 export async function withdrawSyncJob(pool: pg.Pool, syncJobId: number): Promise<boolean> {
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ sync_type: string }>(
-      `UPDATE sync_jobs SET status = 'WITHDRAWN', ended_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'FAILED')
+      `UPDATE sync_jobs SET status = 'WITHDRAWN', ended_at = now(), next_retry_at = NULL, updated_at = now()
+        WHERE id = $1 AND status = ANY ($2::"SyncJobStatus"[])
         RETURNING sync_type`,
-      [syncJobId],
+      [syncJobId, WITHDRAWABLE_STATUSES],
     );
     if (!rows[0]) return false;
     const { rows: items } = await tx.query<{ id: number }>(

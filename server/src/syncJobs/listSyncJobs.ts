@@ -28,8 +28,8 @@ const JOB: Columns = [
   ['id', 'id'], ['status', 'status'], ['stage', 'stage'], ['destination_id', 'destinationId'], ['destination_type', 'destinationType'],
   ['sync_type', 'syncType'], ['triggered_by', 'triggeredBy'], ['issue', 'issue'], ['group_name', 'group'], ['segment_id', 'segmentId'],
   ['audience_id', 'audienceId'], ['scope_key', 'scopeKey'], ['customer_external_ids', 'customerExternalIds'], ['full_diff', 'fullDiff'],
-  ['started_at', 'startedAt'], ['ended_at', 'endedAt'], ['failure_layer', 'failureLayer'], ['error', 'error'], ['dry_run', 'dryRun'],
-  ['dry_run_sample', 'dryRunSample', true], ['parent_id', 'parentId'], ['records_total', 'recordsTotal'], ['records_added', 'recordsAdded'],
+  ['started_at', 'startedAt'], ['ended_at', 'endedAt'], ['next_retry_at', 'nextRetryAt'], ['failure_layer', 'failureLayer'], ['error', 'error'], ['dry_run', 'dryRun'],
+  ['dry_run_sample', 'dryRunSample', true], ['parent_id', 'parentId'], ['source', 'source'], ['records_total', 'recordsTotal'], ['records_added', 'recordsAdded'],
   ['records_removed', 'recordsRemoved'], ['records_rejected', 'recordsRejected'], ['records_failed', 'recordsFailed'],
   ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
 ];

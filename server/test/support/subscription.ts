@@ -2,6 +2,7 @@
 // matches (with a timeout, never a fixed sleep), and how it ended.
 import type { Client } from 'graphql-ws';
 import type pg from 'pg';
+import type { LiveEvent, LiveEvents } from '../../src/db/liveEvents.ts';
 
 export interface Received<T = any> {
   data?: T | null;
@@ -125,4 +126,24 @@ export async function syncJobProbe(db: { query: pg.Client['query'] }, name: stri
     poke: () => db.query('UPDATE sync_jobs SET records_total = records_total + 1 WHERE id = $1', [id]),
     isProbe: (p: { data?: any }) => p.data?.syncJobUpdated?.recordsTotal !== undefined,
   };
+}
+
+/**
+ * Resolves once the server registers its next listener of live events of `kind`: a subscription
+ * made after this call is then known to be listening, with no probe change and no fixed sleep.
+ */
+export function listenerAdded(liveEvents: LiveEvents, kind: LiveEvent['kind'], timeoutMs = 10_000): Promise<void> {
+  const on = liveEvents.on;
+  const added = new Promise<void>((resolve) => {
+    liveEvents.on = ((k: LiveEvent['kind'], listener: (event: never) => void) => {
+      const off = on.call(liveEvents, k as never, listener as never);
+      if (k === kind) {
+        liveEvents.on = on;
+        resolve();
+      }
+      return off;
+    }) as LiveEvents['on'];
+  });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`expected a listener of ${kind} events within ${timeoutMs} ms`)), timeoutMs).unref());
+  return Promise.race([added, timeout]).finally(() => (liveEvents.on = on));
 }

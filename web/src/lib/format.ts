@@ -37,6 +37,7 @@ export const DELIVERY_STATUSES = [
   'RESENDING',
   'FAILED',
   'WITHDRAWN',
+  'OFFLINE_CONVERSION_DISABLED',
 ] as const;
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -51,6 +52,7 @@ export const STATUS_LABELS: Record<string, string> = {
   REJECTED: 'Rejected',
   WAITING_FOR_RETRY: 'Waiting for retry',
   RESENDING: 'Resending',
+  OFFLINE_CONVERSION_DISABLED: 'Not sent: offline conversion was off',
 };
 
 /** the tone of a status: colour is never the only signal (badges always carry the label too) */
@@ -67,6 +69,12 @@ export const STATUS_TONES: Record<string, Tone> = {
   FAILED: 'bad',
   REJECTED: 'bad',
   WITHDRAWN: 'idle',
+  OFFLINE_CONVERSION_DISABLED: 'idle',
+};
+
+export const REALTIME_SOURCE_LABELS: Record<string, string> = {
+  REALTIME_CONTAINER: 'Real-time container',
+  REALTIME_EVENT: 'Real-time event',
 };
 
 export const DESTINATION_TYPES = ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'DMP', 'WEB'] as const;
@@ -97,6 +105,13 @@ const exactFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
   timeZoneName: 'short',
 });
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** "14:05:09": a time of day, for a moment soon (a resend, the end of a throttle) */
+export function clockTime(iso: string | null | undefined): string {
+  return iso ? clockFormat.format(new Date(iso)) : '';
+}
 
 export function exactTime(iso: string | null | undefined): string {
   if (!iso) return '';

@@ -17,3 +17,4 @@ export {
   type DestinationIdentifiers, type FacebookAdsIdentifiers, type GoogleAdsIdentifiers,
   type LinkedInAdsIdentifiers, type DmpIdentifiers, type WebIdentifiers, type IdentifiersOptions,
 } from './identifiersFor.ts';
+export { identifiersNoLongerSent } from './identifiersNoLongerSent.ts';

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LiveEvent } from '../../db/liveEvents.ts';
+import { listenerAdded } from '../../../test/support/subscription.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../../test/support/syncScenario.ts';
 
 let s: SyncScenario;
@@ -7,8 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-async function firstEvents<T>(query: string, variables: Record<string, unknown>, count: number, act: () => Promise<unknown>): Promise<T[]> {
+async function firstEvents<T>(
+  kind: LiveEvent['kind'],
+  query: string,
+  variables: Record<string, unknown>,
+  count: number,
+  act: () => Promise<unknown>,
+): Promise<T[]> {
   const client = s.t.ws();
+  const listening = listenerAdded(s.t.app.services.liveEvents, kind);
   const received: T[] = [];
   const iterator = client.iterate<T>({ query, variables });
   const done = (async () => {
@@ -18,7 +27,7 @@ async function firstEvents<T>(query: string, variables: Record<string, unknown>,
       if (received.length >= count) break;
     }
   })();
-  await new Promise((r) => setTimeout(r, 300)); // subscribed before acting
+  await listening; // subscribed before acting
   await act();
   await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`expected ${count} events within 20 s, got ${JSON.stringify(received)}`)), 20_000))]);
   return received;
@@ -29,6 +38,7 @@ it('streams each request made to a destination as it is recorded', async () => {
   await s.customers(makeCustomers(2, 'insp'));
   const segment = await s.segment('Inspected', [destination], ['insp-0', 'insp-1']);
   const events = await firstEvents<{ apiCallRecorded: { method: string; url: string; statusCode: number; destination: { id: string } } }>(
+    'apiCall',
     'subscription($d: ID) { apiCallRecorded(destinationId: $d) { method url statusCode destination { id } } }',
     { d: destination },
     1,
@@ -42,6 +52,7 @@ it('streams a captured conversion and its status changes', async () => {
   const destination = await s.webDestination('conversions-live');
   await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', { d: [destination] });
   const events = await firstEvents<{ conversionEventUpdated: { eventId: string; status: string } }>(
+    'conversionEvent',
     'subscription { conversionEventUpdated { eventId status } }',
     {},
     2,

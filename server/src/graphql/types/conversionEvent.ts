@@ -2,7 +2,29 @@ import type { ConversionEvent } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import { namedConnection } from '../connections.ts';
+import { DestinationRef } from './destination.ts';
 import { DeliveryStatusEnum } from './queueItem.ts';
+
+const ConversionDeliveryRef = builder.prismaObject('ConversionDelivery', {
+  description: 'one conversion event sent to one conversion destination by one offline conversion job',
+  fields: (t) => ({
+    destination: t.field({
+      type: DestinationRef,
+      description: 'the conversion destination',
+      select: { destinationId: true },
+      // findUnique calls of one tick are batched by Prisma into one query
+      resolve: (d, _args, ctx) => ctx.prisma.destination.findUniqueOrThrow({ where: { id: d.destinationId } }),
+    }),
+    syncJob: t.relation('syncJob', { description: 'the OFFLINE_CONVERSION job that carries it there' }),
+    status: t.field({
+      type: DeliveryStatusEnum,
+      description: "its status at this destination: SUCCEEDED or REJECTED once the network answered, else its queue item's status",
+      select: { accepted: true, queueItem: { select: { status: true } } },
+      resolve: (d) => (d.accepted === true ? 'SUCCEEDED' : d.accepted === false ? 'REJECTED' : (d.queueItem?.status ?? 'PENDING')),
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: 'why the network rejected it' }),
+  }),
+});
 
 const ConversionEventRef = builder.prismaNode('ConversionEvent', {
   description: 'An offline conversion captured by capturePaidResponse, deduplicated by its eventId.',
@@ -17,6 +39,11 @@ const ConversionEventRef = builder.prismaNode('ConversionEvent', {
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When it is sent again (WAITING_FOR_RETRY); null otherwise.' }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed or the network rejected it; null when it did not.' }),
     syncJob: t.relation('syncJob', { nullable: true, description: 'The OFFLINE_CONVERSION job that carries it; null until one does.' }),
+    deliveries: t.relation('deliveries', {
+      type: ConversionDeliveryRef,
+      description: 'where the event went: its status at each conversion destination, oldest job first',
+      query: { orderBy: [{ syncJobId: 'asc' }, { destinationId: 'asc' }] },
+    }),
   }),
 });
 

@@ -38,6 +38,16 @@ export const DestinationRef = builder.prismaNode('Destination', {
     }),
     audiences: t.relation('audiences', { query: { orderBy: { id: 'asc' } }, description: 'The lists paidsync keeps in this destination, oldest first.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the destination was created.' }),
+    pausedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'While the network throttles this destination (Retry-After and the like): no worker sends to it before this time. Null when not paused.',
+      select: { rateLimit: { select: { pausedUntil: true } } },
+      resolve: (d) => {
+        const until = d.rateLimit?.pausedUntil;
+        return until && until.getTime() > Date.now() ? until : null;
+      },
+    }),
   }),
 });
 

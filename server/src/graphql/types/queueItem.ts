@@ -16,7 +16,10 @@ export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
     WAITING_FOR_RETRY: { description: 'Sending failed for an external reason (network down, 5xx, timeout, throttling); resent automatically PAIDSYNC_RETRY_INTERVAL_SECONDS after the last attempt (nextAttemptAt).' },
     RESENDING: { description: 'Being sent again by the retry schedule or a retrySyncJob.' },
     FAILED: { description: 'Sending failed for a reason that retrying will not fix by itself (bad token, refused request); retrySyncJob may resend it.' },
-    WITHDRAWN: { description: 'Not sent: its job was withdrawn, or a newer job of the same audience covers its customers.' },
+    WITHDRAWN: { description: 'Not sent: its job was withdrawn, or a newer full-diff job of the same audience covers its customers.' },
+    OFFLINE_CONVERSION_DISABLED: {
+      description: 'A conversion captured while offline conversion was disabled: kept (and deduplicated), never sent except by pushHistoricalConversions.',
+    },
   },
 });
 export const QueueOperationEnum = builder.enumType(QueueOperation, {

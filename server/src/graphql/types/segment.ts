@@ -10,7 +10,7 @@ import { badInput, conflict, notFound } from '../errors.ts';
 import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 
-builder.prismaNode('Segment', {
+export const SegmentRef = builder.prismaNode('Segment', {
   description: 'A named set of customers (a rule over their attributes, or a static list) and the destinations it syncs to.',
   id: { field: 'id' },
   fields: (t) => ({

@@ -2,6 +2,7 @@ import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { FailureLayer, SyncJobStatus, SyncStage, SyncType } from '../../generated/prisma/enums.ts';
 import type { Prisma, SyncJob } from '../../generated/prisma/client.ts';
 import { retryRefusal } from '../../pipeline/retryRule.ts';
+import { canWithdraw } from '../../pipeline/withdrawSyncJob.ts';
 import { countSyncJobs } from '../../syncJobs/countSyncJobs.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
@@ -56,6 +57,14 @@ export const FailureLayerEnum = builder.enumType(FailureLayer, {
     SYNC: { description: 'Talking to the destination (bad token, destination unavailable): retrySyncJob can resend the failed items.' },
   },
 });
+export const REALTIME_SOURCES = ['REALTIME_CONTAINER', 'REALTIME_EVENT'] as const;
+export const RealtimeSource = builder.enumType('RealtimeSource', {
+  description: 'Which real-time channel a paid request came from.',
+  values: {
+    REALTIME_CONTAINER: { description: 'A real-time container (a decision served to a page or app) asked for the Paid channel.' },
+    REALTIME_EVENT: { description: 'A real-time event (something the customer did) asked for the Paid channel.' },
+  } as const,
+});
 
 const SyncStageRunRef = builder.prismaObject('SyncJobStageRun', {
   name: 'SyncStageRun',
@@ -87,7 +96,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     group: t.exposeString('group', { nullable: true, description: 'The next-best-action group; null for other sync types.' }),
     segment: t.relation('segment', { nullable: true, description: 'The segment synced (SEGMENT jobs, outbound runs of a segment); null otherwise or once the segment is deleted.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When its first stage began; null while PENDING.' }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it reached COMPLETED, FAILED or WITHDRAWN; null until then (and again while a retry runs).' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it reached its final status (COMPLETED, FAILED or WITHDRAWN); null until then (and again while a resend or retry runs).' }),
+    nextRetryAt: t.expose('nextRetryAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'when the automatic resend of its items that wait for one (external problems) comes; null when none waits',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the job was made.' }),
     failureLayer: t.expose('failureLayer', { type: FailureLayerEnum, nullable: true, description: 'Where the error came from; null unless FAILED.' }),
     error: t.exposeString('error', { nullable: true, description: 'Why it failed (no PII or secrets); null unless FAILED.' }),
@@ -98,6 +112,18 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
         const refusal = retryRefusal(ctx.prisma, job);
         return refusal instanceof Promise ? refusal.then((r) => r === null) : refusal === null;
       },
+    }),
+    canWithdraw: t.boolean({
+      description: 'exactly when withdrawSyncJob would accept this job now (it has not finished)',
+      select: { status: true },
+      resolve: (job) => canWithdraw(job.status),
+    }),
+    source: t.field({
+      type: RealtimeSource,
+      nullable: true,
+      description: 'for a real-time request: whether a real-time container or a real-time event made it',
+      select: { source: true },
+      resolve: (job) => job.source as (typeof REALTIME_SOURCES)[number] | null,
     }),
     dryRun: t.exposeBoolean('dryRun', { description: 'A dry run computes the diff (stages 1 and 2) and sends nothing.' }),
     dryRunSample: t.expose('dryRunSample', {
@@ -130,7 +156,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     ),
     rejectedRecords: t.relatedConnection(
       'rejectedRecords',
-      { cursor: 'id', query: { orderBy: { id: 'asc' } }, totalCount: true, description: 'Records the network refused, with their reasons, in the order they were rejected.' },
+      {
+        cursor: 'id',
+        description: 'the records the destination refused that no later run of the scope has had accepted yet (the next run sends them again)',
+        query: { where: { resolvedAt: null }, orderBy: { id: 'asc' } },
+        totalCount: true,
+      },
       RejectedRecordConnection,
     ),
   }),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RetryRefused, retrySyncJob } from '../../pipeline/retrySyncJob.ts';
 import { triggerNextBestAction, type NextBestActionRequest } from '../../pipeline/triggers/triggerNextBestAction.ts';
 import { TriggerRefused, triggerSegmentSync } from '../../pipeline/triggers/triggerSegmentSync.ts';
-import { withdrawSyncJob } from '../../pipeline/withdrawSyncJob.ts';
+import { canWithdraw, withdrawSyncJob } from '../../pipeline/withdrawSyncJob.ts';
 import { QUEUES } from '../../queue/queues.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -12,14 +12,8 @@ import { assertCron } from '../cron.ts';
 import { badInput, conflict, notFound, refuse } from '../errors.ts';
 import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
+import { RealtimeSource } from './syncJob.ts';
 
-const RealtimeSource = builder.enumType('RealtimeSource', {
-  description: 'Which real-time channel a paid request came from.',
-  values: {
-    REALTIME_CONTAINER: { description: 'A real-time container (a decision served to a page or app) asked for the Paid channel.' },
-    REALTIME_EVENT: { description: 'A real-time event (something the customer did) asked for the Paid channel.' },
-  } as const,
-});
 
 const PaidRequestInput = builder.inputType('PaidRequestInput', {
   description: 'A real-time request to add customers to the audience of a next-best-action issue and group.',
@@ -100,6 +94,7 @@ builder.mutationFields((t) => ({
         destinationIds: decodeIds('Destination', input.destinationIds, 'destinationIds'),
         customerExternalIds: [...new Set(input.customerExternalIds)],
         fullDiff: false,
+        source: input.source,
       });
       return jobsById(ctx, query, ids);
     },
@@ -158,6 +153,7 @@ builder.mutationFields((t) => ({
       const id = decodeId('SyncJob', String(args.id));
       const existing = await ctx.prisma.syncJob.findUnique({ where: { id }, select: { status: true } });
       if (!existing) notFound('SyncJob');
+      if (!canWithdraw(existing!.status)) conflict(`a ${existing!.status} job cannot be withdrawn`);
       if (!(await withdrawSyncJob(ctx.pool, id))) conflict(`a ${existing!.status} job cannot be withdrawn`);
       return ctx.prisma.syncJob.findUniqueOrThrow({ ...query, where: { id } });
     },

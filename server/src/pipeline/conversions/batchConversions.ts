@@ -18,7 +18,7 @@ export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): P
     );
     if (!config[0]?.enabled || destinations.length === 0) return { jobIds: [], full: false };
     const { rows: events } = await tx.query<{ id: number }>(
-      `SELECT id FROM conversion_events WHERE sync_job_id IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      `SELECT id FROM conversion_events WHERE sync_job_id IS NULL AND status = 'PENDING' ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
     );
     if (events.length === 0) return { jobIds: [], full: false };
     const eventIds = events.map((e) => e.id);

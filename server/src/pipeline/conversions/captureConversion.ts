@@ -1,6 +1,8 @@
 // capturePaidResponse: the event is durable (committed) before the call returns; a second capture
 // with the same event id changes nothing and says so. When offline conversions are enabled the
-// batcher is woken to hand it to a job.
+// batcher is woken to hand it to a job; a capture made while they are disabled is kept with the
+// status OFFLINE_CONVERSION_DISABLED, which no batcher takes (seeds/000: a job is created only when
+// the capture runs while offline conversion is enabled); pushHistoricalConversions can send it.
 //
 // Captures arriving together share one INSERT (one commit, one wake of the batcher): while one
 // statement is in flight, the captures that arrive queue up and go in the next. Every commit of a
@@ -91,9 +93,11 @@ async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<A
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::text[])
                 WITH ORDINALITY AS x(event_id, conversion_name, occurred_at, customer_external_id, click_id, value, currency, n)),
      inserted AS (
-       INSERT INTO conversion_events (event_id, conversion_name, occurred_at, customer_id, customer_external_id, click_id, value, currency)
+       INSERT INTO conversion_events (event_id, conversion_name, occurred_at, customer_id, customer_external_id, click_id, value, currency, status)
        SELECT i.event_id, i.conversion_name, i.occurred_at, (SELECT c.id FROM customers c WHERE c.external_id = i.customer_external_id),
-              i.customer_external_id, i.click_id, i.value, i.currency
+              i.customer_external_id, i.click_id, i.value, i.currency,
+              CASE WHEN (SELECT offline_conversions_enabled FROM paid_configuration WHERE id = 1) THEN 'PENDING'
+                   ELSE 'OFFLINE_CONVERSION_DISABLED' END::"DeliveryStatus"
          FROM input i ORDER BY i.n
        ON CONFLICT (event_id) DO NOTHING
        RETURNING id, event_id)

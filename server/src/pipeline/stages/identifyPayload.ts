@@ -8,13 +8,16 @@
 // network never had has nothing to remove, so PostgreSQL leaves both out. A 1% churn over a million
 // members then hashes and writes twenty thousand rows, not a million. The diff itself is still
 // decided by membershipDiff.ts in the next stages, against memberships as they are.
+//
+// A member read here brings the identifiers the network holds for it (the payload row its membership
+// points at), so a leaver is removed by exactly those and a changed member's stale ones are removed.
 import { hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyLines, escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
 import { inlineParams } from '../../db/inlineParams.ts';
-import { identifiersFor, type CustomerPii } from '../../destinations/hashing/index.ts';
+import { identifiersFor, identifiersNoLongerSent, type CustomerPii, type DestinationIdentifiers } from '../../destinations/hashing/index.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';
 import { loadDestination } from '../loadDestination.ts';
@@ -35,9 +38,11 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   const audience = `$${params.length}`;
   const query = inlineParams(
     `SELECT id, external_id, email, phone, first_name, last_name, city, state, zip, country, date_of_birth, gender,
-            keep, identifier_hash, pii_version
+            keep, identifier_hash, pii_version,
+            CASE WHEN q.sent_job_id IS NOT NULL THEN
+              (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id) END
        FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
-                    m.identifier_hash, m.pii_version AS member_pii_version
+                    m.identifier_hash, m.pii_version AS member_pii_version, m.sent_job_id
                FROM customers c
                LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
               WHERE ${job.full_diff ? `${inScope} OR m.customer_id IS NOT NULL` : inScope}) q
@@ -53,7 +58,7 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // the source reads in its own snapshot; the target writes inside the stage's transaction
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
-    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version) FROM STDIN'));
+    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers) FROM STDIN'));
     const fields = destination.settings.fields as never;
     const counts = { hashed: 0 };
     await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);
@@ -63,6 +68,16 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     source.release();
   }
   return 'IDENTIFY_AUDIENCES';
+}
+
+/** What the network holds that this job must remove: everything it holds for a customer who leaves,
+ * what is no longer sent for one who stays; null when nothing is, or what it holds is not known
+ * (a membership from before identifiers were kept: its removal sends the current identifiers). */
+function staleIdentifiers(keep: boolean, heldJson: string | null, current: DestinationIdentifiers): string | null {
+  if (heldJson === null) return null;
+  if (!keep) return heldJson;
+  const stale = identifiersNoLongerSent(JSON.parse(heldJson), current);
+  return stale && JSON.stringify(stale);
 }
 
 async function* hashRows(
@@ -89,10 +104,12 @@ async function* hashRows(
       dateOfBirth: f[10]!,
       gender: f[11]!,
     };
-    const json = JSON.stringify(identifiersFor(type, pii, options));
+    const identifiers = identifiersFor(type, pii, options);
+    const json = JSON.stringify(identifiers);
     const digest = hash('sha1', json, 'base64');
     counts.hashed++;
-    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\n`;
+    const stale = staleIdentifiers(f[12] === 't', f[15] ?? null, identifiers);
+    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\n`;
     if (out.length > 256 * 1024) {
       yield out;
       out = '';

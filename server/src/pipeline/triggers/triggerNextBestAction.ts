@@ -16,6 +16,8 @@ export interface NextBestActionRequest {
   customerExternalIds?: string[] | null;
   /** true for an outbound run, false for a real-time request */
   fullDiff: boolean;
+  /** a real-time request's source (container or event), kept on its jobs */
+  source?: string | null;
 }
 
 export async function triggerNextBestAction(deps: { pool: pg.Pool; boss: PgBoss }, request: NextBestActionRequest): Promise<number[]> {
@@ -50,6 +52,7 @@ export async function triggerNextBestAction(deps: { pool: pg.Pool; boss: PgBoss 
         customerExternalIds: request.customerExternalIds ?? [],
         scopeKey: `nba:${level}@${destinationId}`,
         fullDiff: request.fullDiff,
+        source: request.source ?? null,
         audience: { scopeKey: `nba:${level}`, name: `${request.issue} / ${request.group}` },
       })),
     );

@@ -21,9 +21,12 @@ export const SyncJobRowFragment = graphql(`
     createdAt
     startedAt
     endedAt
+    nextRetryAt
     failureLayer
     error
     canRetry
+    canWithdraw
+    source
     dryRun
     recordsTotal
     recordsAdded

@@ -27,9 +27,6 @@ const TriggerSegmentSync = graphql(`
   }
 `);
 
-/** the statuses a job can be withdrawn from */
-export const WITHDRAWABLE = new Set(['PENDING', 'RUNNING']);
-
 export type ActionResult = { ok: true } | { ok: false; message: string };
 
 // the row itself updates through the syncJobUpdated subscription

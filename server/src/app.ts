@@ -84,9 +84,10 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
         webBuildDir,
         routes: simulator ? [(req, res) => simulator.handle(req, res)] : [],
       });
-      const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
+      // listening first: a port in use is then one error here, not one from the WebSocket server too
       await listen(server, config.port);
       stops.push(() => closeServer(server));
+      const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
       stops.push(() => ws.close());
       httpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       logger.info('paidsync is listening', { url: httpUrl, role: config.role });

@@ -1,7 +1,8 @@
 // Process entry: read the settings, start the roles, stop cleanly on SIGTERM / SIGINT.
 import { startPaidsync } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, redactSecrets } from './logger.ts';
+import { describeStartFailure } from './startFailure.ts';
 
 async function main() {
   let config;
@@ -15,7 +16,13 @@ async function main() {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startPaidsync({ config, logger });
+  let app;
+  try {
+    app = await startPaidsync({ config, logger });
+  } catch (error) {
+    console.error(redactSecrets(describeStartFailure(error, config)));
+    process.exit(1);
+  }
   if (app.generatedAdminKey) {
     // printed once, to the terminal only; only its hash is stored
     process.stdout.write(

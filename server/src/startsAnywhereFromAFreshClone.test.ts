@@ -50,19 +50,31 @@ function readmeStartCommand() {
   return command;
 }
 
-/** Command lines of every process in a process group. */
-function processGroup(pgid: number) {
-  const commands: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+/** The processes started under `root` (pnpm starts its scripts in process groups of their own). */
+function descendants(root: number) {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) commands.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim());
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // the process ended meanwhile
     }
   }
-  return commands;
+  const found: Array<{ pid: number; command: string }> = [];
+  const visit = (parent: number) => {
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      try {
+        found.push({ pid, command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      } catch {
+        continue;
+      }
+      visit(pid);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', () => {
@@ -70,17 +82,14 @@ describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', (
     const port = await freePort();
     // a fresh shell's environment: none of the test run's settings (DATABASE_URL, NODE_ENV, npm_*)
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), PAIDSYNC_LOG_LEVEL: 'warn' };
-    const child = spawn('sh', ['-c', readmeStartCommand()], { cwd: clone, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', readmeStartCommand()], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
     child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     cleanups.push(async () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      for (const { pid } of descendants(child.pid!).reverse()) process.kill(pid, 'SIGKILL');
+      if (child.exitCode === null) child.kill('SIGKILL');
     });
 
     const deadline = Date.now() + 420_000;
@@ -93,9 +102,11 @@ describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', (
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    const commands = processGroup(child.pid!);
-    expect(commands.some((c) => /^node .*server\/dist\/main\.js$/.test(c)), `expected a plain node process on server/dist/main.js among:\n${commands.join('\n')}`).toBe(true);
-    expect(commands.filter((c) => /\btsx\b/.test(c)), 'expected no tsx process').toEqual([]);
+    const processes = descendants(child.pid!);
+    const commands = processes.map((p) => p.command).join('\n');
+    const server = processes.find((p) => /^node .*server\/dist\/main\.js$/.test(p.command));
+    expect(server, `expected a plain node process on server/dist/main.js among:\n${commands}`).toBeDefined();
+    expect(commands, 'expected no tsx process').not.toMatch(/\btsx\b/);
 
     // the postgres user cannot pass the private directory: the cluster lives where it can, linked from .data
     const link = path.join(clone, '.data', 'pg');
@@ -104,7 +115,7 @@ describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', (
     cleanups.push(() => rm(path.dirname(cluster), { recursive: true, force: true }));
     expect(lstatSync(path.join(cluster, 'PG_VERSION')).isFile(), `expected an initialised cluster in ${cluster}`).toBe(true);
 
-    process.kill(-child.pid!, 'SIGTERM');
+    process.kill(server!.pid, 'SIGTERM');
     const code = await exited;
     expect(code, `expected a clean stop on SIGTERM; output ended:\n${output.slice(-2000)}`).toBe(0);
     expect(output, 'expected no stack trace in the output').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);

@@ -16,10 +16,25 @@ async function main() {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  // a signal during the start (the demo seeds after the port is open) still stops everything cleanly
+  let stopping = false;
+  const starting = startPaidsync({ config, logger });
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 60_000);
+    force.unref();
+    await starting.then((app) => app.stop(), () => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   let app;
   try {
-    app = await startPaidsync({ config, logger });
+    app = await starting;
   } catch (error) {
+    if (stopping) return;
     console.error(redactSecrets(describeStartFailure(error, config)));
     process.exit(1);
   }
@@ -33,18 +48,6 @@ async function main() {
   // a supervising parent with an IPC channel (the fault tests, a process manager) learns when this
   // process is ready and where its API listens
   if (process.connected) process.send?.({ paidsync: 'ready', url: app.url, role: config.role });
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 60_000);
-    force.unref();
-    await app.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {

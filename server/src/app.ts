@@ -1,5 +1,5 @@
 // Starts the roles a process was asked to run, on one database, and stops them in reverse order.
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
 import { ensureAdminKey } from './auth/apiKeys.ts';
@@ -15,6 +15,8 @@ import { createSimulator } from './simulator/index.ts';
 import { runDemoTrickle } from './demo/runDemoTrickle.ts';
 import { seedDemo } from './demo/seedDemo.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics/createMetrics.ts';
+import { metricsRoutes } from './metrics/serveMetrics.ts';
 import { migrationsDir, webBuildDir } from './paths.ts';
 import { startWorkers } from './pipeline/startWorkers.ts';
 import { startQueue, type Queue } from './queue/startQueue.ts';
@@ -68,10 +70,12 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
     });
     stops.push(() => queue.stop());
     const apiKeys = createApiKeyCache({ prisma: db.prisma, liveEvents });
-    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys };
+    const metrics = createMetrics({ pool: db.pool, role: config.role });
+    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys, metrics };
+    const monitoring = metricsRoutes({ metrics, pool: db.pool, boss: queue.boss, apiKeys, metricsToken: config.metricsToken });
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
-    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher });
+    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, metrics });
 
     let httpUrl: string | null = null;
     if (serveApi) {
@@ -82,7 +86,7 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
         pool: db.pool,
         logger,
         webBuildDir,
-        routes: simulator ? [(req, res) => simulator.handle(req, res)] : [],
+        routes: [...monitoring, ...(simulator ? [(req: http.IncomingMessage, res: http.ServerResponse) => simulator.handle(req, res)] : [])],
       });
       // listening first: a port in use is then one error here, not one from the WebSocket server too
       await listen(server, config.port);
@@ -96,6 +100,16 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
         const trickle = runDemoTrickle({ services });
         stops.push(async () => trickle.stop());
       }
+    }
+    if (!serveApi && config.metricsPort !== null) {
+      // a worker has no API: it serves its own figures for Prometheus to scrape, and nothing else
+      const server = http.createServer(async (req, res) => {
+        for (const route of monitoring) if (await route(req, res)) return;
+        res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' }).end(req.url === '/healthz' ? 'ok\n' : 'Not found\n');
+      });
+      await listen(server, config.metricsPort);
+      stops.push(() => closeServer(server));
+      logger.info('worker metrics are served', { port: (server.address() as AddressInfo).port });
     }
     await liveEvents.ready();
     return { url: httpUrl, services, queue, generatedAdminKey, stop };

@@ -28,6 +28,10 @@ export interface Config {
   /** how often pg-boss looks for jobs whose heartbeat stopped (and other maintenance) */
   superviseSeconds: number;
   dataDir: string;
+  /** a bearer token that may read /metrics besides ADMIN keys */
+  metricsToken: string | null;
+  /** where a worker process serves /metrics, /readyz and /healthz (API processes use `port`) */
+  metricsPort: number | null;
   production: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -61,6 +65,8 @@ const variables = {
   PAIDSYNC_HEARTBEAT_SECONDS: int(10, 3600).default(15),
   PAIDSYNC_SUPERVISE_SECONDS: int(1, 3600).default(15),
   PAIDSYNC_DATA_DIR: z.string().min(1).optional(),
+  PAIDSYNC_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  PAIDSYNC_METRICS_PORT: int(0, 65535).optional(),
   PAIDSYNC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.string().optional(),
 } as const;
@@ -107,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
     heartbeatSeconds: r.PAIDSYNC_HEARTBEAT_SECONDS,
     superviseSeconds: r.PAIDSYNC_SUPERVISE_SECONDS,
     dataDir: path.resolve(cwd, r.PAIDSYNC_DATA_DIR ?? '.data'),
+    metricsToken: r.PAIDSYNC_METRICS_TOKEN ?? null,
+    metricsPort: r.PAIDSYNC_METRICS_PORT ?? null,
     production,
     logLevel: r.PAIDSYNC_LOG_LEVEL,
   };
@@ -114,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
 
 function redact(name: string, value: unknown) {
   if (typeof value !== 'string') return value;
-  if (name === 'PAIDSYNC_ADMIN_KEY' || name === 'PAIDSYNC_SECRET' || name === 'PAIDSYNC_SECRET_PREVIOUS') return '[redacted]';
+  if (name === 'PAIDSYNC_ADMIN_KEY' || name === 'PAIDSYNC_SECRET' || name === 'PAIDSYNC_SECRET_PREVIOUS' || name === 'PAIDSYNC_METRICS_TOKEN') return '[redacted]';
   if (name === 'DATABASE_URL') return value.replace(/\/\/[^@/]*@/, '//[redacted]@');
   return value;
 }

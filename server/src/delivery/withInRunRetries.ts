@@ -12,13 +12,18 @@ export const IN_RUN_ATTEMPTS = 4;
 export const MAX_IN_RUN_WAIT_MS = 120_000;
 
 export async function withInRunRetries<T>(
-  options: { pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal },
+  options: {
+    pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal;
+    /** told of each wait, for the metrics: for a rate-limit slot, or out a network's throttle */
+    onWait?: (reason: 'rate_limit' | 'throttle', ms: number) => void;
+  },
   attempt: () => Promise<T>,
 ): Promise<T> {
   let externalFailures = 0;
   let waitedMs = 0;
   for (;;) {
     const slot = await reserveRequestSlot(options.pool, options.destinationId, options.requestsPerSecond);
+    if (slot > 0) options.onWait?.('rate_limit', slot);
     await sleep(slot, options.signal);
     try {
       return await attempt();
@@ -28,6 +33,7 @@ export async function withInRunRetries<T>(
         const wait = error.waitMs ?? backoffDelay(options.backoffBaseMs, externalFailures);
         if (waitedMs + wait > MAX_IN_RUN_WAIT_MS) throw error;
         waitedMs += wait;
+        options.onWait?.('throttle', wait);
         await sleep(wait, options.signal);
         continue;
       }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { LiveEvents } from '../db/liveEvents.ts';
 import type { Prisma } from '../db/connectDatabase.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/createMetrics.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
 
 /** What every resolver may use: one per process, built in main.ts. */
@@ -19,6 +20,8 @@ export interface Services {
   /** the pipeline's job queue: API processes put work on it, workers take it */
   boss: PgBoss;
   apiKeys: ApiKeyCache;
+  /** this process's metrics, when it keeps them */
+  metrics?: Metrics;
 }
 
 export interface GraphQLContext extends Services {

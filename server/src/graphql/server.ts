@@ -12,6 +12,7 @@ import { aliasLimitRule, costLimitRule, depthLimitRule, MAX_ALIASES, MAX_BODY_BY
 import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rateLimit.ts';
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
+import { useSubscriptionCount } from '../metrics/countSubscriptions.ts';
 import { useSharedEventExecution } from './sharedEventExecution.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -76,7 +77,8 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       },
     },
     // one execution per event for subscribers of the same operation, variables and role
-    plugins: [useRequestBodyLimit(MAX_BODY_BYTES), limits, rateLimit, errorCodes, useSharedEventExecution()],
+    plugins: [useRequestBodyLimit(MAX_BODY_BYTES), limits, rateLimit, errorCodes, useSharedEventExecution(),
+      ...(services.metrics ? [useSubscriptionCount(services.metrics.subscriptions)] : [])],
     context: async (initial) => {
       const header =
         initial.connectionParams !== undefined

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { PipelineMetrics } from '../metrics/createMetrics.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
 
 export interface PipelineContext {
@@ -11,6 +12,8 @@ export interface PipelineContext {
   config: Config;
   logger: Logger;
   cipher: CredentialsCipher;
+  /** where the pipeline reports what it did, when this process keeps metrics */
+  metrics?: PipelineMetrics;
 }
 
 export const STAGES = [

@@ -29,7 +29,7 @@ export interface Metrics extends PipelineMetrics {
 export function createMetrics(options: { pool: pg.Pool; role: string }): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ role: options.role });
-  collectDefaultMetrics({ register: registry, prefix: 'paidsync_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'paidsync_' });
   const registers = [registry];
 
   const requests = new Histogram({

@@ -1,9 +1,12 @@
 // /metrics as Prometheus reads it: parsed with a text-format parser, readable only with an ADMIN key
 // or PAIDSYNC_METRICS_TOKEN, and its figures move as a sync runs (requests by status class, a
 // throttle and rate-limit waits, stage durations, jobs, items and records) and as a subscription opens.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeId } from '../graphql/ids.ts';
+import { repoRoot } from '../paths.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 
 const TOKEN = 'metrics-token-for-this-test-0001';
@@ -29,10 +32,14 @@ async function scrape(key = TOKEN) {
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   const text = await response.text();
   const families = parsePrometheusTextFormat(text) as Family[]; // throws on any line that breaks the format
+  const lookUp = (name: string) => {
+    const family = families.find((f) => f.name === name);
+    if (!family) throw new Error(`expected a metric family ${name} in /metrics; got ${families.map((f) => f.name).join(', ')}`);
+    return family;
+  };
   /** the value of the sample of `name` whose labels include `labels` (for a histogram, its count); 0 when absent */
   return (name: string, labels: Record<string, string> = {}) => {
-    let family = families.find((f) => f.name === name);
-    if (!family) throw new Error(`expected a metric family ${name} in /metrics; got ${families.map((f) => f.name).join(', ')}`);
+    let family = lookUp(name);
     if (family.type === 'HISTOGRAM') {
       // the parser folds a histogram's label sets into one; its _count series, parsed alone, keeps them
       const counts = text.split('\n').filter((line) => line.startsWith(`${name}_count{`));
@@ -97,4 +104,12 @@ it('counts the subscriptions open on the process', async () => {
     if (Date.now() > deadline + 10_000) throw new Error('expected the subscription gauge to drop when the subscription completed');
     await new Promise((r) => setTimeout(r, 100));
   }
+});
+
+it('serves every metric the Grafana dashboard charts', async () => {
+  const dashboard = readFileSync(path.join(repoRoot, 'deploy/grafana/paidsync.json'), 'utf8');
+  const charted = new Set([...dashboard.matchAll(/\b(paidsync_[a-z_]+?)(?:_bucket|_count|_sum)?\{/g)].map((m) => m[1]!));
+  expect(charted.size, 'the dashboard charts paidsync metrics').toBeGreaterThan(5);
+  const read = await scrape();
+  for (const name of charted) expect(() => read(name), `${name} is charted`).not.toThrow();
 });

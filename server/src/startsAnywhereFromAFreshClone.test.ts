@@ -29,6 +29,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  // the cluster the start placed where the postgres user can reach it
+  const link = clone ? path.join(clone, '.data', 'pg') : null;
+  if (link && lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) await rm(path.dirname(readlinkSync(link)), { recursive: true, force: true });
   if (privateDir) await rm(privateDir, { recursive: true, force: true });
 });
 
@@ -112,7 +115,6 @@ describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', (
     const link = path.join(clone, '.data', 'pg');
     expect(lstatSync(link).isSymbolicLink(), 'expected .data/pg to link to a cluster the postgres user can reach').toBe(true);
     const cluster = readlinkSync(link);
-    cleanups.push(() => rm(path.dirname(cluster), { recursive: true, force: true }));
     expect(lstatSync(path.join(cluster, 'PG_VERSION')).isFile(), `expected an initialised cluster in ${cluster}`).toBe(true);
 
     process.kill(server!.pid, 'SIGTERM');

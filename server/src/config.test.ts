@@ -101,6 +101,9 @@ describe('a bad value stops loadConfig with a ConfigError naming the variable', 
     ['PAIDSYNC_LEASE_SECONDS', 'a minute'],
     ['PAIDSYNC_HEARTBEAT_SECONDS', '5'], // pg-boss refuses heartbeats under 10 s
     ['PAIDSYNC_SUPERVISE_SECONDS', '0'],
+    ['PAIDSYNC_ALLOW_PRIVATE_HOSTS', 'http://10.0.0.1/'],
+    ['PAIDSYNC_ALLOW_PRIVATE_HOSTS', '10.0.0.0/33'],
+    ['PAIDSYNC_API_CALL_RETENTION_DAYS', '0'],
   ];
   for (const [variable, value] of bad) {
     it(`${variable}=${JSON.stringify(value)}`, () => {
@@ -127,5 +130,21 @@ describe('production', () => {
   it('is not required outside production', () => {
     expect(loadConfig({ NODE_ENV: 'development' }, CWD).secret, 'no secret needed in development').toBeNull();
     expect(loadConfig({ NODE_ENV: 'test' }, CWD).production, 'test is not production').toBe(false);
+  });
+});
+
+describe('security settings', () => {
+  it('PAIDSYNC_ALLOW_PRIVATE_HOSTS takes names, IPs and CIDRs; PAIDSYNC_DMP_ROOT defaults inside the data directory', () => {
+    const config = loadConfig({ PAIDSYNC_ALLOW_PRIVATE_HOSTS: 'crm.internal, 127.0.0.1,10.0.0.0/8,::1' }, CWD);
+    expect(config.allowPrivateHosts, 'each entry, trimmed').toEqual(['crm.internal', '127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(loadConfig({}, CWD).allowPrivateHosts, 'none by default').toEqual([]);
+    expect(loadConfig({}, CWD).dmpRoot, 'the DMP root is .data/dmp').toBe(path.join(CWD, '.data', 'dmp'));
+    expect(loadConfig({}, CWD).apiCallRetentionDays, 'API calls are kept 30 days').toBe(30);
+  });
+
+  it('the simulator is off in production with the embedded database unless asked for', () => {
+    const production = { NODE_ENV: 'production', PAIDSYNC_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production, CWD).simulator, 'off in production').toBe(false);
+    expect(loadConfig({ ...production, PAIDSYNC_SIMULATOR: 'on' }, CWD).simulator, 'on when explicitly set').toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { repoRoot } from './paths.ts';
 import { z } from 'zod';
+import { isAllowListEntry } from './delivery/networkPolicy.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -28,6 +29,12 @@ export interface Config {
   /** how often pg-boss looks for jobs whose heartbeat stopped (and other maintenance) */
   superviseSeconds: number;
   dataDir: string;
+  /** host names, IPs and CIDRs destinations may reach although loopback or private */
+  allowPrivateHosts: string[];
+  /** the only directory tree DMP destinations may write to */
+  dmpRoot: string;
+  /** ApiCall records older than this are deleted */
+  apiCallRetentionDays: number;
   /** a bearer token that may read /metrics besides ADMIN keys */
   metricsToken: string | null;
   /** where a worker process serves /metrics, /readyz and /healthz (API processes use `port`) */
@@ -65,6 +72,13 @@ const variables = {
   PAIDSYNC_HEARTBEAT_SECONDS: int(10, 3600).default(15),
   PAIDSYNC_SUPERVISE_SECONDS: int(1, 3600).default(15),
   PAIDSYNC_DATA_DIR: z.string().min(1).optional(),
+  PAIDSYNC_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .refine((hosts) => hosts.every(isAllowListEntry), 'must be comma-separated host names, IPs or CIDRs')
+    .optional(),
+  PAIDSYNC_DMP_ROOT: z.string().min(1).optional(),
+  PAIDSYNC_API_CALL_RETENTION_DAYS: int(1, 3650).default(30),
   PAIDSYNC_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   PAIDSYNC_METRICS_PORT: int(0, 65535).optional(),
   PAIDSYNC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -96,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
     throw new ConfigError('PAIDSYNC_SECRET_PREVIOUS', 'must differ from PAIDSYNC_SECRET');
   }
   const databaseUrl = r.DATABASE_URL ?? null;
+  const dataDir = path.resolve(cwd, r.PAIDSYNC_DATA_DIR ?? '.data');
   return {
     databaseUrl,
     port: r.PORT,
@@ -107,12 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
     capturesPerMinutePerKey: r.PAIDSYNC_CAPTURES_PER_MINUTE_PER_KEY,
     retryIntervalSeconds: r.PAIDSYNC_RETRY_INTERVAL_SECONDS,
     backoffBaseMs: r.PAIDSYNC_BACKOFF_BASE_MS,
-    // the simulator is the embedded, try-it-out default; against a real database it is opt-in
-    simulator: r.PAIDSYNC_SIMULATOR ?? databaseUrl === null,
+    // the simulator is the embedded, try-it-out default; against a real database, or in production
+    // (where it would answer anyone on every interface), it is opt-in
+    simulator: r.PAIDSYNC_SIMULATOR ?? (databaseUrl === null && !production),
     leaseSeconds: r.PAIDSYNC_LEASE_SECONDS,
     heartbeatSeconds: r.PAIDSYNC_HEARTBEAT_SECONDS,
     superviseSeconds: r.PAIDSYNC_SUPERVISE_SECONDS,
-    dataDir: path.resolve(cwd, r.PAIDSYNC_DATA_DIR ?? '.data'),
+    dataDir,
+    allowPrivateHosts: r.PAIDSYNC_ALLOW_PRIVATE_HOSTS ?? [],
+    dmpRoot: path.resolve(cwd, r.PAIDSYNC_DMP_ROOT ?? path.join(dataDir, 'dmp')),
+    apiCallRetentionDays: r.PAIDSYNC_API_CALL_RETENTION_DAYS,
     metricsToken: r.PAIDSYNC_METRICS_TOKEN ?? null,
     metricsPort: r.PAIDSYNC_METRICS_PORT ?? null,
     production,

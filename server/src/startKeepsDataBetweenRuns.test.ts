@@ -23,7 +23,8 @@ function freePort(): Promise<number> {
 }
 
 async function start(dataDir: string, port: number) {
-  const env: NodeJS.ProcessEnv = { ...process.env, PAIDSYNC_DATA_DIR: dataDir, PORT: String(port), PAIDSYNC_SIMULATOR: 'off', PAIDSYNC_LOG_LEVEL: 'warn' };
+  // the destination it creates points at loopback
+  const env: NodeJS.ProcessEnv = { ...process.env, PAIDSYNC_DATA_DIR: dataDir, PORT: String(port), PAIDSYNC_SIMULATOR: 'off', PAIDSYNC_LOG_LEVEL: 'warn', PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1' };
   delete env.DATABASE_URL;
   delete env.PAIDSYNC_ADMIN_KEY;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: path.resolve(import.meta.dirname, '..'), env });

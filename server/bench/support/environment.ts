@@ -123,6 +123,8 @@ export async function startEnvironment(name: string, options: { env?: Record<str
     PAIDSYNC_SIMULATOR: 'off',
     PAIDSYNC_LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // the simulator listens on loopback
+    PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
     ...options.env,
   };
   const url = `http://127.0.0.1:${port}`;

@@ -79,7 +79,9 @@ export function verifyKey(key: string, found: StoredKey | null): Principal | nul
 
 /**
  * Makes sure an admin key exists at start: PAIDSYNC_ADMIN_KEY when given (created once), otherwise
- * a generated key when the database has no admin key at all, returned so the caller prints it once.
+ * a generated key when the database has never had an admin key, returned so the caller prints it
+ * once. Once every admin key is revoked no new one is generated: a restart would otherwise print a
+ * working admin key into whatever collects the logs. PAIDSYNC_ADMIN_KEY is the way back in.
  */
 export async function ensureAdminKey(prisma: Prisma, configured: string | null): Promise<string | null> {
   if (configured) {
@@ -88,8 +90,8 @@ export async function ensureAdminKey(prisma: Prisma, configured: string | null):
     await prisma.apiKey.createMany({ data: [{ name: 'admin (PAIDSYNC_ADMIN_KEY)', role: 'ADMIN', ...stored }], skipDuplicates: true });
     return null;
   }
-  const anyAdmin = await prisma.apiKey.findFirst({ where: { role: 'ADMIN', revokedAt: null }, select: { id: true } });
-  if (anyAdmin) return null;
+  const everAdmin = await prisma.apiKey.findFirst({ where: { role: 'ADMIN' }, select: { id: true } });
+  if (everAdmin) return null;
   const key = generateApiKey();
   await prisma.apiKey.create({ data: { name: 'admin (generated at first start)', role: 'ADMIN', ...storedKey(key) } });
   return key;

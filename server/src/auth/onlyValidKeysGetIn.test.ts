@@ -2,7 +2,7 @@
 // subscription ends the moment its key is revoked.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscribe, untilListening } from '../../test/support/subscription.ts';
+import { subscribe, syncJobProbe, untilListening } from '../../test/support/subscription.ts';
 import { startTestApp, type TestApp } from '../../test/support/testApp.ts';
 import { createTestDatabase } from '../../test/support/testDatabase.ts';
 
@@ -82,17 +82,7 @@ describe('over graphql-ws', () => {
   });
 
   it('an open subscription ends with UNAUTHENTICATED when its key is revoked, and others keep theirs', async () => {
-    const { rows } = await db.query<{ id: number }>(
-      `INSERT INTO destinations (name, type, settings) VALUES ('revocation dmp', 'DMP', '{"directory":"/tmp/x"}') RETURNING id`,
-    );
-    const destinationId = rows[0]!.id;
-    const { rows: jobs } = await db.query<{ id: number }>(
-      `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'DMP', 'SEGMENT', 'probe') RETURNING id`,
-      [destinationId],
-    );
-    const probeId = jobs[0]!.id;
-    const poke = () => db.query('UPDATE sync_jobs SET records_total = records_total + 1 WHERE id = $1', [probeId]);
-    const isProbe = (p: { data?: any }) => p.data?.syncJobUpdated?.recordsTotal !== undefined;
+    const { id: probeId, poke, isProbe } = await syncJobProbe(db, 'revocation dmp');
 
     const doomedKey = await t.keyFor('VIEWER');
     const survivorKey = await t.keyFor('VIEWER');

@@ -14,7 +14,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(options: { url: string; logger: Logger; max?: number }): Database {
+export function connectDatabase(options: {
+  url: string;
+  logger: Logger;
+  max?: number;
+  /** a statement running longer is cancelled by PostgreSQL (the API's: a client's query cannot hold a connection for long) */
+  statementTimeoutMs?: number;
+}): Database {
   const { url, logger } = options;
   const pool = new pg.Pool({
     connectionString: url,
@@ -25,6 +31,7 @@ export function connectDatabase(options: { url: string; logger: Logger; max?: nu
     // vanished is noticed by TCP keepalive
     connectionTimeoutMillis: 30_000,
     keepAlive: true,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   pool.on('error', (error) => logger.warn('idle database connection lost', { error }));
   // pg-pool listens for errors only on idle clients: a connection that drops while checked out

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
 export const EVENTS_CHANNEL = 'paidsync_events';
+const RECONNECTED = Symbol('reconnected');
 
 export type LiveEvent =
   | { kind: 'syncJob'; id: number }
@@ -18,6 +19,10 @@ export interface LiveEvents {
   on<K extends LiveEvent['kind']>(kind: K, listener: (event: Extract<LiveEvent, { kind: K }>) => void): () => void;
   /** resolves once LISTEN is active, so a test can commit a change knowing it will be seen */
   ready(): Promise<void>;
+  /** called each time LISTEN is active again after its connection was lost: NOTIFYs sent meanwhile are gone */
+  onReconnect(listener: () => void): () => void;
+  /** hands an event to this process's listeners only (one found by other means than a NOTIFY) */
+  emitLocally(event: LiveEvent): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +32,7 @@ export function startLiveEvents(options: { url: string; logger: Logger }): LiveE
   emitter.setMaxListeners(0);
   let client: pg.Client | null = null;
   let closed = false;
+  let everConnected = false;
   let readyResolve!: () => void;
   let readyPromise = new Promise<void>((r) => (readyResolve = r));
 
@@ -53,9 +59,12 @@ export function startLiveEvents(options: { url: string; logger: Logger }): LiveE
     try {
       await c.connect();
       await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+      const again = everConnected;
       client = c;
+      everConnected = true;
       readyResolve();
       if (attempt > 0) logger.info('live events reconnected');
+      if (again) emitter.emit(RECONNECTED);
     } catch (error) {
       await c.end().catch(() => {});
       if (closed) return;
@@ -72,6 +81,13 @@ export function startLiveEvents(options: { url: string; logger: Logger }): LiveE
       return () => emitter.off(kind, listener as never);
     },
     ready: () => readyPromise,
+    onReconnect(listener) {
+      emitter.on(RECONNECTED, listener);
+      return () => emitter.off(RECONNECTED, listener);
+    },
+    emitLocally(event) {
+      emitter.emit(event.kind, event);
+    },
     async close() {
       closed = true;
       readyResolve();

@@ -53,6 +53,7 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
     awaitingResponse: (waiting) => markAwaitingResponse(ctx, item, waiting),
     http: createDestinationHttp({
       pool: ctx.pool,
+      networkPolicy: ctx.networkPolicy,
       destinationId: destination.id,
       syncJobId: item.sync_job_id,
       queueItemId: item.id,

@@ -1,13 +1,21 @@
 // What a new user sees after the first start with the simulator on: completed syncs to all five
 // destination types, a rejected record and an item waiting for its automatic retry — within a minute.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/testApp.ts';
 
 let t: TestApp;
+let dmpRoot: string;
 beforeAll(async () => {
-  t = await startTestApp({ env: { PAIDSYNC_SIMULATOR: 'on' } });
+  dmpRoot = await mkdtemp(path.join(os.tmpdir(), 'paidsync-demo-dmp-'));
+  t = await startTestApp({ env: { PAIDSYNC_SIMULATOR: 'on', PAIDSYNC_DMP_ROOT: dmpRoot } });
 });
-afterAll(() => t?.stop());
+afterAll(async () => {
+  await t?.stop();
+  await rm(dmpRoot, { recursive: true, force: true });
+});
 
 interface Seen {
   completedTypes: Set<string>;

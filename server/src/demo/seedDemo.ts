@@ -14,6 +14,9 @@ import type { Simulator } from '../simulator/index.ts';
 import { demoCustomers } from './demoCustomers.ts';
 
 export const DEMO_CUSTOMERS = 3000;
+
+/** the demo's DMP folder, inside PAIDSYNC_DMP_ROOT */
+export const demoDmpDirectory = (config: Pick<Config, 'dmpRoot'>) => path.join(config.dmpRoot, 'demo');
 const DEMO_TOKEN = 'demo-token';
 
 export async function seedDemo(options: { services: Services; simulator: Simulator; baseUrl: string; config: Config }): Promise<boolean> {
@@ -22,7 +25,7 @@ export async function seedDemo(options: { services: Services; simulator: Simulat
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM destinations');
   if (rows[0]!.n > 0) return false; // seeded already, or a real installation
 
-  const dmpDirectory = path.join(config.dataDir, 'dmp');
+  const dmpDirectory = demoDmpDirectory(config);
   await mkdir(dmpDirectory, { recursive: true });
   const sim = `${baseUrl}/sim`;
   const destinations = [

@@ -51,9 +51,26 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor, in the order of the list.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
     nodesQueryOptions: false,
+    nodeTypeOptions: { description: 'An object with a global id: any of them can be fetched again with `node(id:)`.' },
+    idFieldOptions: { description: 'Global id (opaque; stable for the life of the object).' },
+    nodeQueryOptions: {
+      description: 'The object with this global id, or null when there is none. Any role (VIEWER and up); an ApiKey only for ADMIN or the key itself.',
+      args: { id: { description: 'A global id as returned by an `id` field.' } },
+    },
+    cursorFieldOptions: { description: 'Opaque cursor of this item: pass it as `after` (or `before`) to continue from here.' },
+    pageInfoFieldOptions: { description: 'Whether there are more items, and the cursors to fetch them.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its list (Relay cursor pagination).' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page: fetch them with `after: endCursor`.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items come before this page: fetch them with `before: startCursor` and `last`.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page; null when the page is empty.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of this page; null when the page is empty.' },
+    firstArgOptions: { description: 'Page size counting forward: at most 100 items are returned (20 when neither `first` nor `last` is given).' },
+    afterArgOptions: { description: 'Return the items after this cursor (an `endCursor` or edge `cursor` from an earlier page).' },
+    lastArgOptions: { description: 'Page size counting backward from `before` (or the end): at most 100 items.' },
+    beforeArgOptions: { description: 'Return the items before this cursor.' },
   },
 });
 
@@ -61,7 +78,7 @@ builder.addScalarType(
   'DateTime',
   new GraphQLScalarType<Date, string>({
     name: 'DateTime',
-    description: 'An ISO-8601 timestamp',
+    description: 'An instant as an ISO-8601 string in UTC with milliseconds, e.g. 2026-12-06T01:45:00.000Z. Input accepts any ISO-8601 date-time (years 0001 to 9999).',
     serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
     parseValue: (value) => parseDate(value),
     parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseDate(ast.value) : invalidDate()),
@@ -69,7 +86,7 @@ builder.addScalarType(
 );
 
 builder.scalarType('JSON', {
-  description: 'Any JSON value',
+  description: 'Any JSON value (object, array, string, number, boolean or null); its shape is described on each field that uses it.',
   serialize: (value) => value,
   parseValue: (value) => value,
 });
@@ -90,6 +107,19 @@ function invalidDate(): never {
   throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-builder.queryType({ authScopes: { viewer: true } });
-builder.mutationType({ authScopes: { operator: true } });
-builder.subscriptionType({ authScopes: { viewer: true } });
+builder.queryType({
+  authScopes: { viewer: true },
+  description: 'Reads. Every field needs an API key of any role (VIEWER, OPERATOR or ADMIN) unless it says otherwise.',
+});
+builder.mutationType({
+  authScopes: { operator: true },
+  description:
+    'Changes. Every field needs an OPERATOR or ADMIN key unless it says ADMIN. Every mutation accepts an `Idempotency-Key` HTTP header ' +
+    '(over graphql-ws: `extensions.idempotencyKey` of the operation): a repeat with the same key, operation and variables from the same ' +
+    'API key within 24 hours returns the first answer and does nothing else; the same key with another operation or variables is ' +
+    'refused with CONFLICT.',
+});
+builder.subscriptionType({
+  authScopes: { viewer: true },
+  description: 'Live updates over graphql-ws (`connectionParams.authorization`). Any role may subscribe.',
+});

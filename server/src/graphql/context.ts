@@ -4,6 +4,7 @@ import type { ApiKeyCache } from '../auth/apiKeyCache.ts';
 import type { Principal } from '../auth/apiKeys.ts';
 import type { Config } from '../config.ts';
 import type { LiveEvents } from '../db/liveEvents.ts';
+import type { NetworkPolicy } from '../delivery/networkPolicy.ts';
 import type { Prisma } from '../db/connectDatabase.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/createMetrics.ts';
@@ -20,6 +21,8 @@ export interface Services {
   /** the pipeline's job queue: API processes put work on it, workers take it */
   boss: PgBoss;
   apiKeys: ApiKeyCache;
+  /** where destinations may connect (checked when they are saved, and again on every connection) */
+  networkPolicy: NetworkPolicy;
   /** this process's metrics, when it keeps them */
   metrics?: Metrics;
 }

@@ -11,5 +11,6 @@ import './types/syncJobActions.ts';
 import './types/conversionActions.ts';
 import './types/apiKey.ts';
 import './types/paidConfiguration.ts';
+import './types/errorCode.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -5,7 +5,9 @@ import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type Ex
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { bearerToken } from '../auth/apiKeys.ts';
+import { bearerToken, type Principal } from '../auth/apiKeys.ts';
+import { unauthenticatedMessage, useAuthenticateFirst } from './authenticateFirst.ts';
+import { useBoundedParsing } from './boundedParsing.ts';
 import type { GraphQLContext, Services } from './context.ts';
 import { normalizeErrors } from './errorCodes.ts';
 import { aliasLimitRule, costLimitRule, depthLimitRule, MAX_ALIASES, MAX_BODY_BYTES, MAX_COST, MAX_DEPTH, MAX_SELECTIONS } from './limits.ts';
@@ -14,8 +16,11 @@ import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
 import { useSubscriptionCount } from '../metrics/countSubscriptions.ts';
 import { useSharedEventExecution } from './sharedEventExecution.ts';
+import { useIdempotencyKeys } from './useIdempotencyKeys.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** subscriptions (and queries) one graphql-ws connection may have running at once */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 
 type ServerContext = { connectionParams?: Record<string, unknown> };
 
@@ -51,8 +56,11 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       setResult({ ...(result as ExecutionResult), errors: normalizeErrors((result as ExecutionResult).errors!) });
     },
   };
+  const principals = new WeakMap<Request, Principal>();
+  const parsing = useBoundedParsing();
   return createYoga<ServerContext, GraphQLContext>({
     schema,
+    parserAndValidationCache: { documentCache: parsing.documentCache, errorCache: parsing.errorCache },
     graphqlEndpoint: GRAPHQL_PATH,
     maskedErrors: { maskError: clientMistakeOrMasked },
     graphiql: !services.config.production,
@@ -76,20 +84,26 @@ export function createGraphQLServer(services: Services): GraphQLServer {
         services.logger.error('graphql error', { error: cause ?? String(args[0]), path: error instanceof GraphQLError ? error.path?.join('.') : undefined });
       },
     },
-    // one execution per event for subscribers of the same operation, variables and role
-    plugins: [useRequestBodyLimit(MAX_BODY_BYTES), limits, rateLimit, errorCodes, useSharedEventExecution(),
-      ...(services.metrics ? [useSubscriptionCount(services.metrics.subscriptions)] : [])],
+    plugins: [
+      useAuthenticateFirst({ apiKeys: services.apiKeys, principals }),
+      useRequestBodyLimit(MAX_BODY_BYTES),
+      parsing.plugin,
+      limits,
+      rateLimit,
+      useIdempotencyKeys({ pool: services.pool, logger: services.logger }),
+      errorCodes,
+      // one execution per event for subscribers of the same operation, variables and role
+      useSharedEventExecution(),
+      ...(services.metrics ? [useSubscriptionCount(services.metrics.subscriptions)] : []),
+    ],
     context: async (initial) => {
-      const header =
-        initial.connectionParams !== undefined
-          ? String(initial.connectionParams?.authorization ?? '')
-          : ((initial as { request?: Request }).request?.headers.get('authorization') ?? null);
-      const token = bearerToken(header);
-      const principal = await services.apiKeys.authenticate(token);
+      const overWebSocket = initial.connectionParams !== undefined;
+      const request = (initial as { request?: Request }).request;
+      const token = bearerToken(overWebSocket ? String(initial.connectionParams?.authorization ?? '') : (request?.headers.get('authorization') ?? null));
+      // an HTTP request was authenticated already, before its body was read (authenticateFirst.ts)
+      const principal = (!overWebSocket && request && principals.get(request)) || (await services.apiKeys.authenticate(token));
       if (!principal) {
-        throw new GraphQLError(token ? 'The API key is invalid or revoked' : 'An API key is required: send Authorization: Bearer KEY', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
+        throw new GraphQLError(unauthenticatedMessage(token), { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
       // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail in the database
       if (containsNul((initial as { params?: unknown }).params)) {
@@ -162,6 +176,11 @@ export function attachGraphQLWebSocket(options: { httpServer: http.Server; yoga:
         result.errors?.length ? { ...result, errors: normalizeErrors(result.errors as GraphQLError[]).map(withoutHttp) } : result,
       subscribe: (args) => (args.rootValue as Root).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
+        // one connection may not hold the server's resources without bound (graphql-ws has entered
+        // this operation's id already, before this hook)
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations at once per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -169,6 +188,13 @@ export function attachGraphQLWebSocket(options: { httpServer: http.Server; yoga:
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
         });
+        // the key first (it may have been revoked since connection_init), then parsing
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          return normalizeErrors([error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')]).map(withoutHttp);
+        }
         let document;
         try {
           document = parse(payload.query);
@@ -177,12 +203,6 @@ export function attachGraphQLWebSocket(options: { httpServer: http.Server; yoga:
         }
         const errors = validate(schema, document);
         if (errors.length) return normalizeErrors(errors);
-        let contextValue;
-        try {
-          contextValue = await contextFactory();
-        } catch (error) {
-          return normalizeErrors([error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')]).map(withoutHttp);
-        }
         return {
           schema,
           operationName: payload.operationName,

@@ -8,6 +8,12 @@ import type { Logger } from '../logger.ts';
 import type { GraphQLServer } from '../graphql/server.ts';
 import { GRAPHQL_PATH } from '../graphql/server.ts';
 
+const SECURITY_HEADERS = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+  ['referrer-policy', 'no-referrer'],
+] as const;
+
 type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
 
@@ -23,6 +29,9 @@ export async function createHttpServer(options: {
   const dashboard = await loadDashboard(options.webBuildDir, logger);
 
   const server = http.createServer(async (req, res) => {
+    // every answer: no MIME sniffing, no framing, no referrer; the dashboard's pages add their
+    // Content-Security-Policy (web/svelte.config.js)
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     try {
       const url = req.url ?? '/';
       if (url === GRAPHQL_PATH || url.startsWith(GRAPHQL_PATH + '?')) {

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
+import type { NetworkPolicy } from '../delivery/networkPolicy.ts';
 import type { Logger } from '../logger.ts';
 import type { PipelineMetrics } from '../metrics/createMetrics.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
@@ -12,6 +13,7 @@ export interface PipelineContext {
   config: Config;
   logger: Logger;
   cipher: CredentialsCipher;
+  networkPolicy: NetworkPolicy;
   /** where the pipeline reports what it did, when this process keeps metrics */
   metrics?: PipelineMetrics;
 }

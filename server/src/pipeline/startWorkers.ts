@@ -1,6 +1,8 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
 import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
+import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { QUEUES } from '../queue/queues.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
@@ -70,6 +72,10 @@ export async function startWorkers(ctx: PipelineContext) {
     if (jobs.length) logger.info('PII update agent created jobs', { jobs: jobs.length });
   });
   await boss.work<{ syncJobId: number }>(QUEUES.discardSyncRows, async ([job]) => discardSyncRows(ctx.pool, job!.data.syncJobId));
+  await boss.work(QUEUES.pruneApiCalls, async () => {
+    const deleted = await pruneApiCalls(ctx.pool, ctx.config.apiCallRetentionDays);
+    if (deleted) logger.info('api calls past their retention deleted', { deleted, retentionDays: ctx.config.apiCallRetentionDays });
+  });
   await boss.work(QUEUES.recoverStuckItems, async () => {
     const recovered = await recoverStuckItems(ctx);
     if (recovered) logger.warn('re-queued items left by a dead worker', { items: recovered });
@@ -98,4 +104,10 @@ export async function startWorkers(ctx: PipelineContext) {
   await boss.schedule(QUEUES.recoverStuckItems, '* * * * *', {}, { key: 'sweep' });
   await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
   await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
+  await boss.schedule(QUEUES.pruneApiCalls, '17 * * * *', {}, { key: 'retention' });
+  await boss.work(QUEUES.sweepIdempotencyKeys, async () => {
+    const swept = await sweepExpiredIdempotencyKeys(ctx.pool);
+    if (swept) logger.info('expired idempotency keys swept', { keys: swept });
+  });
+  await boss.schedule(QUEUES.sweepIdempotencyKeys, '*/10 * * * *', {}, { key: 'sweep' });
 }

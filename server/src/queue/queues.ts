@@ -22,6 +22,10 @@ export const QUEUES = {
   recoverStuckItems: 'recover-stuck-items',
   /** delete a completed job's payload and staging rows: { syncJobId } */
   discardSyncRows: 'discard-sync-rows',
+  /** delete ApiCall records past their retention */
+  pruneApiCalls: 'prune-api-calls',
+  /** delete Idempotency-Keys whose 24 h are over */
+  sweepIdempotencyKeys: 'sweep-idempotency-keys',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -44,4 +48,6 @@ export async function createQueues(boss: PgBoss, options: { heartbeatSeconds?: n
   await boss.createQueue(QUEUES.scheduledOutboundRun, { ...common, retryLimit: 1 });
   await boss.createQueue(QUEUES.recoverStuckItems, { ...common, retryLimit: 1, expireInSeconds: 600 });
   await boss.createQueue(QUEUES.discardSyncRows, { ...common, expireInSeconds: 600 });
+  await boss.createQueue(QUEUES.pruneApiCalls, { ...common, retryLimit: 1, expireInSeconds: 3600 });
+  await boss.createQueue(QUEUES.sweepIdempotencyKeys, { ...common, retryLimit: 1, expireInSeconds: 600 });
 }

@@ -8,7 +8,8 @@ import { createFacebookSimulator, type FacebookState } from './facebook/facebook
 import { createGoogleSimulator, type GoogleState } from './google/googleSimulator.ts';
 import { createLinkedInSimulator, type LinkedInState } from './linkedin/linkedinSimulator.ts';
 import { createRequestFaults, type NetworkSimulator } from './networkSimulator.ts';
-import { readBody, sleep, writeReply, type Network, type Reply, type SimRequest } from './simulatorHttp.ts';
+import { pushBounded } from './boundedStore.ts';
+import { readBody, SimulatorRefusal, sleep, writeReply, type Network, type Reply, type SimRequest } from './simulatorHttp.ts';
 import { createWebSimulator, type WebState } from './web/webSimulator.ts';
 
 export interface RequestLogEntry {
@@ -48,6 +49,11 @@ export interface Simulator {
 export interface SimulatorOptions {
   basePath?: string;
   now?: () => number;
+  /**
+   * Whether a request may use `_control`, `_state` and `_reset`. Mounted in the server, only an
+   * ADMIN key may; a simulator on a port of its own (tests) leaves it open.
+   */
+  authorizeControl?: (req: http.IncomingMessage) => Promise<boolean>;
 }
 
 export const REQUEST_LOG_LIMIT = 20_000;
@@ -96,8 +102,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   function log(entry: RequestLogEntry) {
-    requests.push(entry);
-    if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
+    pushBounded(requests, entry, REQUEST_LOG_LIMIT);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
@@ -110,6 +115,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const entry: RequestLogEntry = { at: now(), network: null, endpoint: null, method, path: pathname, status: 0, durationMs: 0 };
     try {
       if (rest === '/_control' || rest === '/_state' || rest === '/_reset') {
+        if (options.authorizeControl && !(await options.authorizeControl(req))) {
+          throw new SimulatorRefusal(401, 'the simulator control endpoints need an ADMIN API key: send Authorization: Bearer KEY');
+        }
         const raw = method === 'GET' ? Buffer.alloc(0) : await readBody(req);
         writeReply(res, control.handle(method, rest.slice(1) as '_control', raw));
         return true;
@@ -169,9 +177,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       requestFaults.finish();
       return answer(reply);
     } catch (error) {
-      entry.status = 500;
-      if (!res.headersSent) writeReply(res, { status: 500, body: { error: `simulator error: ${(error as Error).message}` } });
-      else res.end();
+      const refusal = error instanceof SimulatorRefusal ? error : null;
+      entry.status = refusal?.status ?? 500;
+      if (res.headersSent) res.end();
+      else if (refusal) {
+        // the rest of a refused body is not read: the connection closes after the answer
+        writeReply(res, { status: refusal.status, headers: { connection: 'close' }, body: { error: refusal.message } });
+      } else writeReply(res, { status: 500, body: { error: `simulator error: ${(error as Error).message}` } });
       return true;
     } finally {
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;

@@ -2,7 +2,10 @@
 // the way the real APIs accept it, and the reply shape handlers return instead of writing themselves,
 // so the fault layer can decide to drop the connection after the work is done.
 import type http from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
 
 export type Network = 'facebook' | 'google' | 'linkedin' | 'web';
 export const NETWORKS: readonly Network[] = ['facebook', 'google', 'linkedin', 'web'];
@@ -26,18 +29,37 @@ export interface SimRequest {
   parsed?: Record<string, unknown> | null;
 }
 
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** a request body as sent, and once inflated (no adapter compresses; the largest batch fits well within) */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_INFLATED_BYTES = MAX_BODY_BYTES;
+
+/** A request the simulator refuses before handling it (too large, not authorised). */
+export class SimulatorRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'SimulatorRefusal';
+  }
+}
 
 export async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const tooLarge = () => new SimulatorRefusal(413, 'request body too large');
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   const body = Buffer.concat(chunks);
-  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+  if (req.headers['content-encoding'] !== 'gzip') return body;
+  // a few MB of gzipped zeros inflate to gigabytes: inflating stops at the limit
+  try {
+    return await gunzipAsync(body, { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new SimulatorRefusal(413, 'request body too large once inflated');
+    throw new SimulatorRefusal(400, 'request body is not valid gzip');
+  }
 }
 
 /** JSON body, or a form body (Graph API style, with JSON-valued fields); null when unparseable. */

@@ -94,6 +94,7 @@ export async function startFleet(options: { databaseUrl: string; env?: Record<st
         PAIDSYNC_ADMIN_KEY: adminKey,
         PAIDSYNC_DATA_DIR: dataDir,
         PAIDSYNC_TEST_PROCESS: name,
+        PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
         ...options.env,
         ...env,
       },

@@ -1,6 +1,7 @@
 // A graphql-ws subscription seen from a test: every payload it received, a way to wait for one that
 // matches (with a timeout, never a fixed sleep), and how it ended.
 import type { Client } from 'graphql-ws';
+import type pg from 'pg';
 
 export interface Received<T = any> {
   data?: T | null;
@@ -106,4 +107,22 @@ export async function untilListening<T>(
     await Promise.race([seen.catch(() => undefined), new Promise((r) => setTimeout(r, 50))]);
   }
   await seen;
+}
+
+/**
+ * A sync job to watch `syncJobUpdated` with: `poke()` changes it (its recordsTotal goes up by one),
+ * `isProbe` tells its updates apart.
+ */
+export async function syncJobProbe(db: { query: pg.Client['query'] }, name: string) {
+  const { rows } = await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ($1, 'DMP', '{"directory":"/tmp/x"}') RETURNING id`, [name]);
+  const { rows: jobs } = await db.query<{ id: number }>(
+    `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'DMP', 'SEGMENT', 'probe') RETURNING id`,
+    [rows[0]!.id],
+  );
+  const id = jobs[0]!.id;
+  return {
+    id,
+    poke: () => db.query('UPDATE sync_jobs SET records_total = records_total + 1 WHERE id = $1', [id]),
+    isProbe: (p: { data?: any }) => p.data?.syncJobUpdated?.recordsTotal !== undefined,
+  };
 }

@@ -1,5 +1,6 @@
 // A running server, a simulator on its own port, and the few steps every sync test repeats:
 // destinations pointed at the simulator, customers, segments, triggers, and waiting for a job.
+import type { ResolveHost } from '../../src/delivery/networkPolicy.ts';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/index.ts';
 import type { ControlRequest } from '../../src/simulator/index.ts';
 import { startTestApp, type TestApp } from './testApp.ts';
@@ -36,15 +37,19 @@ export interface SyncScenario {
   segment(name: string, destinationIds: string[], externalIds: string[]): Promise<string>;
   syncSegment(segmentId: string, options?: { dryRun?: boolean }): Promise<string[]>;
   job(id: string): Promise<JobView>;
+  /** syncs `n` new customers `${prefix}-0` … in a new segment to one destination; the job once it ended */
+  syncNewCustomersTo(destinationId: string, prefix: string, n?: number): Promise<JobView>;
   /** polls until the job's status is one of `statuses`; fails with the job as last seen */
   waitForJob(id: string, statuses: string[], timeoutMs?: number): Promise<JobView>;
   control(request: ControlRequest): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startSyncScenario(options: { env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<SyncScenario> {
+export async function startSyncScenario(
+  options: { env?: Record<string, string>; log?: (line: string) => void; resolveHost?: ResolveHost } = {},
+): Promise<SyncScenario> {
   const sim = await startSimulator();
-  const t = await startTestApp({ env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env }, log: options.log });
+  const t = await startTestApp({ env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env }, log: options.log, resolveHost: options.resolveHost });
   const scenario: SyncScenario = {
     t,
     sim,
@@ -71,6 +76,13 @@ export async function startSyncScenario(options: { env?: Record<string, string>;
         { s: segmentId, d: dryRun },
       );
       return data.triggerSegmentSync.map((j) => j.id);
+    },
+    async syncNewCustomersTo(destinationId, prefix, n = 3) {
+      const customers = makeCustomers(n, prefix);
+      await scenario.customers(customers);
+      const segment = await scenario.segment(`${prefix} segment`, [destinationId], customers.map((c) => c.externalId));
+      const [jobId] = await scenario.syncSegment(segment);
+      return scenario.waitForJob(jobId!, ['COMPLETED', 'FAILED'], 60_000);
     },
     async job(id) {
       return (await t.ok<{ syncJob: JobView }>(`query($id: ID!) { syncJob(id: $id) { ${JOB_FIELDS} } }`, { id })).syncJob;

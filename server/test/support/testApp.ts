@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startPaidsync, type Paidsync } from '../../src/app.ts';
 import { generateApiKey } from '../../src/auth/apiKeys.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { ResolveHost } from '../../src/delivery/networkPolicy.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -37,6 +38,8 @@ export async function startTestApp(
     database?: TestDatabase;
     /** receives every log line (at PAIDSYNC_LOG_LEVEL) instead of stdout */
     log?: (line: string) => void;
+    /** name resolution for the destination network policy (a test's own DNS) */
+    resolveHost?: ResolveHost;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -49,9 +52,13 @@ export async function startTestApp(
     PAIDSYNC_DATA_DIR: dataDir,
     PAIDSYNC_SIMULATOR: 'off',
     PAIDSYNC_LOG_LEVEL: 'warn',
+    // the simulator and the test's own servers listen on loopback
+    PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+    // tests give their DMP destinations directories of their own under the temporary directory
+    PAIDSYNC_DMP_ROOT: os.tmpdir(),
     ...options.env,
   });
-  const app = await startPaidsync({ config, logger: createLogger({ level: config.logLevel, write: options.log }) });
+  const app = await startPaidsync({ config, logger: createLogger({ level: config.logLevel, write: options.log }), resolveHost: options.resolveHost });
   const url = app.url!;
   const clients: Client[] = [];
 

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDestinationHttp } from '../../delivery/destinationHttp.ts';
+import { createNetworkPolicy } from '../../delivery/networkPolicy.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import type { ControlRequest, FaultSpec } from '../../simulator/index.ts';
 import type { CustomerPii } from '../hashing/index.ts';
@@ -50,7 +51,7 @@ export function adapterContext(options: {
     destination: { id: 1, name: `test ${options.type}`, type: options.type, settings: options.settings },
     credentials,
     syncJobId: options.syncJobId === undefined ? 7 : options.syncJobId,
-    http: createDestinationHttp({ pool, destinationId: 1, syncJobId: 7, queueItemId: null, secrets: Object.values(credentials) }),
+    http: createDestinationHttp({ pool, networkPolicy: createNetworkPolicy({ allowPrivateHosts: ['127.0.0.1'], requireHttps: false }), destinationId: 1, syncJobId: 7, queueItemId: null, secrets: Object.values(credentials) }),
     async awaitingResponse(waiting) {
       awaiting.push(waiting);
     },

@@ -3,19 +3,25 @@ import { namedConnection } from '../connections.ts';
 import { decodeId } from '../ids.ts';
 import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import type { ApiCall } from '../../generated/prisma/client.ts';
+import { roleAllows } from '../../auth/apiKeys.ts';
+import type { GraphQLContext } from '../context.ts';
+
+// bodies hold hashed identifiers and what destinations answered: not for read-only keys
+const bodyFor = (ctx: GraphQLContext, body: string | null) => (ctx.principal && roleAllows(ctx.principal.role, 'OPERATOR') ? body : null);
 
 const ApiCallRef = builder.prismaNode('ApiCall', {
+  description: 'One request paidsync made to a destination, for the API inspector. Tokens, secrets and raw PII are redacted.',
   id: { field: 'id' },
   fields: (t) => ({
-    destination: t.relation('destination'),
-    syncJob: t.relation('syncJob', { nullable: true }),
-    method: t.exposeString('method'),
-    url: t.exposeString('url', { description: 'secrets (tokens) redacted' }),
-    statusCode: t.exposeInt('statusCode', { nullable: true, description: 'null when no response came' }),
-    durationMs: t.exposeInt('durationMs'),
-    at: t.expose('at', { type: 'DateTime' }),
-    requestBody: t.exposeString('requestBody', { nullable: true, description: 'redacted and truncated' }),
-    responseBody: t.exposeString('responseBody', { nullable: true }),
+    destination: t.relation('destination', { description: 'The destination called.' }),
+    syncJob: t.relation('syncJob', { nullable: true, description: 'The job it was made for; null for calls outside a job or once the job is gone.' }),
+    method: t.exposeString('method', { description: 'HTTP method: GET, POST, DELETE, …' }),
+    url: t.exposeString('url', { description: 'The URL requested, secrets (tokens) redacted' }),
+    statusCode: t.exposeInt('statusCode', { nullable: true, description: 'HTTP status of the response; null when no response came (network error, timeout)' }),
+    durationMs: t.exposeInt('durationMs', { description: 'Time from sending to the full response, in milliseconds.' }),
+    at: t.expose('at', { type: 'DateTime', description: 'When it was sent.' }),
+    requestBody: t.string({ nullable: true, description: 'The request body, redacted (no tokens, no raw PII) and truncated; null for a request without a body, and for VIEWER keys (OPERATOR and ADMIN only).', resolve: (c, _a, ctx) => bodyFor(ctx, c.requestBody) }),
+    responseBody: t.string({ nullable: true, description: 'The response, redacted and truncated; null when no response came, and for VIEWER keys (OPERATOR and ADMIN only).', resolve: (c, _a, ctx) => bodyFor(ctx, c.responseBody) }),
   }),
 });
 
@@ -33,7 +39,11 @@ builder.queryFields((t) => ({
     {
       type: 'ApiCall',
       cursor: 'id',
-      args: { destinationId: t.arg.id(), syncJobId: t.arg.id() },
+      description: 'Requests made to destinations, newest first.',
+      args: {
+        destinationId: t.arg.id({ description: 'Only calls to this destination (global id).' }),
+        syncJobId: t.arg.id({ description: 'Only calls made for this job (global id).' }),
+      },
       resolve: (query, _root, args, ctx) => ctx.prisma.apiCall.findMany({ ...query, where: where(args), orderBy: { id: 'desc' } }),
       totalCount: (_root, args, ctx) => ctx.prisma.apiCall.count({ where: where(args) }),
     },
@@ -47,7 +57,10 @@ builder.subscriptionFields((t) => ({
   apiCallRecorded: t.field({
     type: ApiCallRef,
     description: 'each request made to a destination, as it is recorded (the API inspector, live)',
-    args: { destinationId: t.arg.id(), syncJobId: t.arg.id() },
+    args: {
+      destinationId: t.arg.id({ description: 'Only calls to this destination (global id).' }),
+      syncJobId: t.arg.id({ description: 'Only calls made for this job (global id).' }),
+    },
     subscribe: (_root, args, ctx) => {
       const filter = where(args);
       return liveSubscription(ctx, 'apiCall', {

@@ -5,17 +5,18 @@ import { namedConnection } from '../connections.ts';
 import { DeliveryStatusEnum } from './queueItem.ts';
 
 const ConversionEventRef = builder.prismaNode('ConversionEvent', {
+  description: 'An offline conversion captured by capturePaidResponse, deduplicated by its eventId.',
   id: { field: 'id' },
   fields: (t) => ({
-    eventId: t.exposeString('eventId'),
-    conversionName: t.exposeString('conversionName'),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    status: t.expose('status', { type: DeliveryStatusEnum }),
-    attempts: t.exposeInt('attempts'),
-    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
-    lastError: t.exposeString('lastError', { nullable: true }),
-    syncJob: t.relation('syncJob', { nullable: true }),
+    eventId: t.exposeString('eventId', { description: 'Your id of the event; the networks deduplicate on it too.' }),
+    conversionName: t.exposeString('conversionName', { description: 'The conversion type, e.g. Purchase.' }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the conversion happened.' }),
+    status: t.expose('status', { type: DeliveryStatusEnum, description: 'Where its delivery is, over every conversion destination (PENDING while offline conversions are off).' }),
+    attempts: t.exposeInt('attempts', { description: 'Times it was sent.' }),
+    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true, description: 'When it was last sent; null before the first attempt.' }),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When it is sent again (WAITING_FOR_RETRY); null otherwise.' }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed or the network rejected it; null when it did not.' }),
+    syncJob: t.relation('syncJob', { nullable: true, description: 'The OFFLINE_CONVERSION job that carries it; null until one does.' }),
   }),
 });
 
@@ -26,7 +27,8 @@ builder.queryFields((t) => ({
     {
       type: 'ConversionEvent',
       cursor: 'id',
-      args: { status: t.arg({ type: [DeliveryStatusEnum] }) },
+      description: 'Captured conversions, newest first.',
+      args: { status: t.arg({ type: [DeliveryStatusEnum], description: 'Only events in one of these statuses; all when left out.' }) },
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.conversionEvent.findMany({
           ...query,
@@ -46,7 +48,7 @@ builder.subscriptionFields((t) => ({
   conversionEventUpdated: t.field({
     type: ConversionEventRef,
     description: 'each captured conversion, and every change of its delivery status',
-    args: { status: t.arg({ type: [DeliveryStatusEnum] }) },
+    args: { status: t.arg({ type: [DeliveryStatusEnum], description: 'Only events that are now in one of these statuses; all when left out.' }) },
     subscribe: (_root, args, ctx) =>
       liveSubscription(ctx, 'conversionEvent', {
         load: (event) => loadEvent(event, ctx),

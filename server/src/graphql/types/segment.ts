@@ -11,19 +11,22 @@ import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 
 builder.prismaNode('Segment', {
+  description: 'A named set of customers (a rule over their attributes, or a static list) and the destinations it syncs to.',
   id: { field: 'id' },
   fields: (t) => ({
-    name: t.exposeString('name'),
-    paidSyncEnabled: t.exposeBoolean('paidSyncEnabled'),
+    name: t.exposeString('name', { description: 'Unique name; also the name of its audience in each destination.' }),
+    paidSyncEnabled: t.exposeBoolean('paidSyncEnabled', { description: 'Whether the segment may be synced to ad networks (triggerSegmentSync refuses it otherwise).' }),
     criteria: t.expose('criteria', { type: 'JSON', nullable: true, description: 'null for a static list' }),
     schedule: t.exposeString('schedule', { nullable: true, description: 'cron expression of its automatic syncs, if any' }),
     destinations: t.prismaField({
       type: ['Destination'],
+      description: 'The destinations a sync of this segment goes to, oldest first.',
       select: { id: true },
       resolve: (query, segment, _args, ctx) =>
         ctx.prisma.destination.findMany({ ...query, where: { segments: { some: { segmentId: segment.id } } }, orderBy: { id: 'asc' } }),
     }),
     memberCount: t.int({
+      description: 'Customers in the segment now (counted when asked; for a rule, over the current attributes).',
       select: { id: true, criteria: true },
       resolve: (segment, _args, ctx) => countSegmentMembers(ctx.pool, segment),
     }),
@@ -33,6 +36,7 @@ builder.prismaNode('Segment', {
 builder.queryFields((t) => ({
   segments: t.prismaField({
     type: ['Segment'],
+    description: 'Every segment, oldest first.',
     resolve: (query, _root, _args, ctx) => ctx.prisma.segment.findMany({ ...query, orderBy: { id: 'asc' } }),
   }),
 }));
@@ -56,10 +60,11 @@ const updateSchema = z
   .refine((s) => !(s.customerExternalIds && s.criteria), 'give customerExternalIds or criteria, not both');
 
 const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
+  description: 'A new segment: give customerExternalIds (a static list) or criteria (a rule), not both.',
   fields: (t) => ({
-    name: t.string({ required: true }),
-    paidSyncEnabled: t.boolean({ required: true }),
-    destinationIds: t.idList({ required: true }),
+    name: t.string({ required: true, description: 'Unique name, 1 to 200 characters.' }),
+    paidSyncEnabled: t.boolean({ required: true, description: 'Whether it may be synced to ad networks.' }),
+    destinationIds: t.idList({ required: true, description: 'Global ids of the destinations it syncs to (at most 100).' }),
     customerExternalIds: t.stringList({ description: 'a static segment' }),
     criteria: t.field({ type: 'JSON', description: 'or a rule over customer attributes' }),
     schedule: t.string({ description: 'a cron expression: sync the segment automatically on it' }),
@@ -67,12 +72,13 @@ const CreateSegmentInput = builder.inputType('CreateSegmentInput', {
 });
 
 const UpdateSegmentInput = builder.inputType('UpdateSegmentInput', {
+  description: 'Changes to a segment; a field left out (or null) stays as it is.',
   fields: (t) => ({
-    name: t.string(),
-    paidSyncEnabled: t.boolean(),
-    destinationIds: t.idList(),
-    customerExternalIds: t.stringList(),
-    criteria: t.field({ type: 'JSON' }),
+    name: t.string({ description: 'A new unique name.' }),
+    paidSyncEnabled: t.boolean({ description: 'Allow or stop syncs to ad networks.' }),
+    destinationIds: t.idList({ description: 'The new full list of destinations (replaces the old one).' }),
+    customerExternalIds: t.stringList({ description: 'A new static list (at most 100,000); makes a rule-based segment static.' }),
+    criteria: t.field({ type: 'JSON', description: 'A new rule over customer attributes, e.g. { "attribute": "plan", "op": "eq", "value": "gold" }, combined with { "all": [...] }, { "any": [...] }, { "not": ... }.' }),
     schedule: t.string({ description: "a cron expression, or '' to stop the automatic syncs" }),
   }),
 });
@@ -98,7 +104,8 @@ function uniqueViolation(error: unknown, name: string | undefined) {
 builder.mutationFields((t) => ({
   createSegment: t.prismaField({
     type: 'Segment',
-    args: { input: t.arg({ type: CreateSegmentInput, required: true }) },
+    description: 'OPERATOR or ADMIN. Creates a segment; CONFLICT when the name is taken, BAD_USER_INPUT for an unknown destination or customer.',
+    args: { input: t.arg({ type: CreateSegmentInput, required: true, description: 'The new segment.' }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(createSchema, args.input);
       const destinationIds = decodeIds('Destination', input.destinationIds, 'destinationIds');
@@ -131,7 +138,11 @@ builder.mutationFields((t) => ({
   }),
   updateSegment: t.prismaField({
     type: 'Segment',
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateSegmentInput, required: true }) },
+    description: 'OPERATOR or ADMIN. Changes a segment; the next sync sends the difference.',
+    args: {
+      id: t.arg.id({ required: true, description: 'Global id of the segment.' }),
+      input: t.arg({ type: UpdateSegmentInput, required: true, description: 'What to change.' }),
+    },
     resolve: async (query, _root, args, ctx) => {
       const id = decodeId('Segment', String(args.id));
       const input = parseInput(updateSchema, args.input);

@@ -13,17 +13,56 @@ import { liveSubscription, sharedLoader } from '../liveSubscription.ts';
 import { DestinationTypeEnum } from './destination.ts';
 import { DeliveryStatusEnum, QueueItemConnection, RejectedRecordConnection } from './queueItem.ts';
 
-export const SyncJobStatusEnum = builder.enumType(SyncJobStatus, { name: 'SyncJobStatus' });
-export const SyncTypeEnum = builder.enumType(SyncType, { name: 'SyncType' });
-export const SyncStageEnum = builder.enumType(SyncStage, { name: 'SyncStage' });
-export const FailureLayerEnum = builder.enumType(FailureLayer, { name: 'FailureLayer' });
+export const SyncJobStatusEnum = builder.enumType(SyncJobStatus, {
+  name: 'SyncJobStatus',
+  description: 'Where a sync job is: PENDING → RUNNING → COMPLETED or FAILED; AWAITING_RESPONSE while the network works asynchronously; WITHDRAWN when stopped.',
+  values: {
+    PENDING: { description: 'Made, its first stage not yet started.' },
+    AWAITING_RESPONSE: { description: 'Sent; the network is processing it asynchronously (Google offline user data jobs) and paidsync polls for the outcome.' },
+    RUNNING: { description: 'Its stages or deliveries are running (also after a retrySyncJob).' },
+    COMPLETED: { description: 'Every queue item is settled and none failed; rejected records, if any, are listed on the job.' },
+    WITHDRAWN: { description: 'Stopped by withdrawSyncJob, or superseded by a newer job of the same scope; items already on their way finished.' },
+    FAILED: { description: 'It could not finish: `failureLayer` and `error` say why, and `canRetry` whether retrySyncJob can resend its failed items.' },
+  },
+});
+export const SyncTypeEnum = builder.enumType(SyncType, {
+  name: 'SyncType',
+  description: 'What made a sync job.',
+  values: {
+    NEXT_BEST_ACTION: { description: 'A real-time container or event request (requestPaidAction) or an outbound run (triggerOutboundRun, or its schedule); triggeredBy is "issue/group".' },
+    SEGMENT: { description: 'A segment sync (triggerSegmentSync, or the segment’s schedule); triggeredBy is the segment’s name. Computes the whole audience’s diff.' },
+    PII_UPDATE: { description: 'The background agent that resends customers whose PII changed; triggeredBy is the agent.' },
+    OFFLINE_CONVERSION: { description: 'Captured conversions going out (capturePaidResponse while offline conversions are enabled, or pushHistoricalConversions); triggeredBy is null.' },
+    CONVERSION_AUDIENCE: { description: 'The audience of converted customers, made by each offline conversion job as its child; triggeredBy is null.' },
+  },
+});
+export const SyncStageEnum = builder.enumType(SyncStage, {
+  name: 'SyncStage',
+  description: 'The six stages of a sync job, in order; each runs once, and again safely after a crash.',
+  values: {
+    IDENTIFY_PAYLOAD: { description: '1. The customers in scope and their identifiers, normalised and hashed for the network.' },
+    IDENTIFY_AUDIENCES: { description: '2. The diff against confirmed membership: who joins and who leaves each audience (a dry run stops here).' },
+    WRITE_STAGING: { description: '3. The adds and removes written to staging.' },
+    CREATE_QUEUE_ITEMS: { description: '4. Staging cut into queue items of the destination’s batch size.' },
+    UPDATE_AUDIENCES: { description: '5. Audiences created or updated in the network.' },
+    SYNC_MEMBERS: { description: '6. Customers added and removed in the network (the queue items delivered).' },
+  },
+});
+export const FailureLayerEnum = builder.enumType(FailureLayer, {
+  name: 'FailureLayer',
+  description: 'Where a failed job’s error came from.',
+  values: {
+    PREPARATION: { description: 'Inside paidsync, before anything was sent (bad data, a missing audience, a stage that kept failing): retrySyncJob does not apply.' },
+    SYNC: { description: 'Talking to the destination (bad token, destination unavailable): retrySyncJob can resend the failed items.' },
+  },
+});
 
 const SyncStageRunRef = builder.prismaObject('SyncJobStageRun', {
   name: 'SyncStageRun',
   description: 'When one stage of a sync job ran',
   fields: (t) => ({
-    stage: t.expose('stage', { type: SyncStageEnum }),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    stage: t.expose('stage', { type: SyncStageEnum, description: 'The stage.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When the stage began.' }),
     endedAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -35,22 +74,23 @@ const SyncStageRunRef = builder.prismaObject('SyncJobStageRun', {
 });
 
 export const SyncJobRef = builder.prismaNode('SyncJob', {
+  description: 'One end-to-end run for one destination: a row of Sync Tracking.',
   id: { field: 'id' },
   fields: (t) => ({
-    status: t.expose('status', { type: SyncJobStatusEnum }),
-    stage: t.expose('stage', { type: SyncStageEnum, nullable: true }),
-    destination: t.relation('destination'),
-    destinationType: t.expose('destinationType', { type: DestinationTypeEnum }),
-    syncType: t.expose('syncType', { type: SyncTypeEnum }),
-    triggeredBy: t.exposeString('triggeredBy', { nullable: true }),
-    issue: t.exposeString('issue', { nullable: true }),
-    group: t.exposeString('group', { nullable: true }),
-    segment: t.relation('segment', { nullable: true }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    failureLayer: t.expose('failureLayer', { type: FailureLayerEnum, nullable: true }),
-    error: t.exposeString('error', { nullable: true }),
+    status: t.expose('status', { type: SyncJobStatusEnum, description: 'Where the job is.' }),
+    stage: t.expose('stage', { type: SyncStageEnum, nullable: true, description: 'The stage it is in or last ran; null before the first stage starts.' }),
+    destination: t.relation('destination', { description: 'Where the job sends.' }),
+    destinationType: t.expose('destinationType', { type: DestinationTypeEnum, description: 'The destination’s type, kept on the job.' }),
+    syncType: t.expose('syncType', { type: SyncTypeEnum, description: 'What made the job.' }),
+    triggeredBy: t.exposeString('triggeredBy', { nullable: true, description: 'issue/group, segment name or agent name; null for conversion jobs.' }),
+    issue: t.exposeString('issue', { nullable: true, description: 'The next-best-action issue; null for other sync types.' }),
+    group: t.exposeString('group', { nullable: true, description: 'The next-best-action group; null for other sync types.' }),
+    segment: t.relation('segment', { nullable: true, description: 'The segment synced (SEGMENT jobs, outbound runs of a segment); null otherwise or once the segment is deleted.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When its first stage began; null while PENDING.' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it reached COMPLETED, FAILED or WITHDRAWN; null until then (and again while a retry runs).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the job was made.' }),
+    failureLayer: t.expose('failureLayer', { type: FailureLayerEnum, nullable: true, description: 'Where the error came from; null unless FAILED.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed (no PII or secrets); null unless FAILED.' }),
     canRetry: t.boolean({
       description: 'exactly when retrySyncJob would accept this job now',
       select: { id: true, status: true, failureLayer: true, syncType: true, scopeKey: true },
@@ -59,19 +99,19 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
         return refusal instanceof Promise ? refusal.then((r) => r === null) : refusal === null;
       },
     }),
-    dryRun: t.exposeBoolean('dryRun'),
+    dryRun: t.exposeBoolean('dryRun', { description: 'A dry run computes the diff (stages 1 and 2) and sends nothing.' }),
     dryRunSample: t.expose('dryRunSample', {
       type: 'JSON',
       nullable: true,
       description: 'for a dry run: a sample of the adds and removes it computed',
     }),
-    parent: t.relation('parent', { nullable: true }),
-    children: t.relation('children', { query: { orderBy: { id: 'asc' } } }),
-    recordsTotal: t.exposeInt('recordsTotal'),
-    recordsAdded: t.exposeInt('recordsAdded'),
-    recordsRemoved: t.exposeInt('recordsRemoved'),
-    recordsRejected: t.exposeInt('recordsRejected'),
-    recordsFailed: t.exposeInt('recordsFailed'),
+    parent: t.relation('parent', { nullable: true, description: 'The job that made this one (a CONVERSION_AUDIENCE job’s OFFLINE_CONVERSION job); null for most jobs.' }),
+    children: t.relation('children', { query: { orderBy: { id: 'asc' } }, description: 'Jobs this one made, oldest first (empty for most jobs).' }),
+    recordsTotal: t.exposeInt('recordsTotal', { description: 'Records to send: adds plus removes (or conversions), known after stage 2.' }),
+    recordsAdded: t.exposeInt('recordsAdded', { description: 'Adds (or conversions) the network accepted so far.' }),
+    recordsRemoved: t.exposeInt('recordsRemoved', { description: 'Removes the network accepted so far.' }),
+    recordsRejected: t.exposeInt('recordsRejected', { description: 'Records the network refused (listed in rejectedRecords).' }),
+    recordsFailed: t.exposeInt('recordsFailed', { description: 'Records in items that failed or wait for a retry.' }),
     stageRuns: t.relation('stageRuns', {
       type: SyncStageRunRef,
       description: 'when each stage that has run began and finished, in order',
@@ -81,7 +121,8 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
       'queueItems',
       {
         cursor: 'id',
-        args: { status: t.arg({ type: [DeliveryStatusEnum] }) },
+        description: 'The job’s queue items, oldest first.',
+        args: { status: t.arg({ type: [DeliveryStatusEnum], description: 'Only items in one of these statuses; all when left out.' }) },
         query: (args) => ({ where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: { id: 'asc' } }),
         totalCount: true,
       },
@@ -89,7 +130,7 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     ),
     rejectedRecords: t.relatedConnection(
       'rejectedRecords',
-      { cursor: 'id', query: { orderBy: { id: 'asc' } }, totalCount: true },
+      { cursor: 'id', query: { orderBy: { id: 'asc' } }, totalCount: true, description: 'Records the network refused, with their reasons, in the order they were rejected.' },
       RejectedRecordConnection,
     ),
   }),
@@ -98,11 +139,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
 export const SyncJobConnection = namedConnection(SyncJobRef, 'SyncJobConnection');
 
 const SyncJobFilter = builder.inputType('SyncJobFilter', {
+  description: 'Which sync jobs; every given condition must hold.',
   fields: (t) => ({
-    syncType: t.field({ type: SyncTypeEnum }),
-    status: t.field({ type: [SyncJobStatusEnum] }),
-    destinationId: t.id(),
-    segmentId: t.id(),
+    syncType: t.field({ type: SyncTypeEnum, description: 'Only jobs of this type.' }),
+    status: t.field({ type: [SyncJobStatusEnum], description: 'Only jobs in one of these statuses.' }),
+    destinationId: t.id({ description: 'Only jobs of this destination (global id).' }),
+    segmentId: t.id({ description: 'Only jobs of this segment (global id).' }),
   }),
 });
 
@@ -187,7 +229,7 @@ builder.queryFields((t) => ({
       type: 'SyncJob',
       cursor: 'id',
       description: 'newest first',
-      args: { filter: t.arg({ type: SyncJobFilter }) },
+      args: { filter: t.arg({ type: SyncJobFilter, description: 'Which jobs; all when left out.' }) },
       resolve: (query, _root, args, ctx, info) => syncJobsPage(ctx, query, args, whereFromFilter(args.filter), info),
       totalCount: (_root, args, ctx) => countedWithPage.get(args) ?? countSyncJobs(ctx.pool, whereFromFilter(args.filter)),
     },
@@ -196,7 +238,8 @@ builder.queryFields((t) => ({
   syncJob: t.prismaField({
     type: 'SyncJob',
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    description: 'One sync job; null when the id names none.',
+    args: { id: t.arg.id({ required: true, description: 'Global id of the job.' }) },
     resolve: (query, _root, args, ctx) => ctx.prisma.syncJob.findUnique({ ...query, where: { id: decodeId('SyncJob', String(args.id)) } }),
   }),
 }));
@@ -207,7 +250,7 @@ builder.subscriptionFields((t) => ({
   syncJobUpdated: t.field({
     type: SyncJobRef,
     description: 'every status, stage or count change',
-    args: { filter: t.arg({ type: SyncJobFilter }) },
+    args: { filter: t.arg({ type: SyncJobFilter, description: 'Only changes of jobs that match; all jobs when left out.' }) },
     subscribe: (_root, args, ctx) => {
       const where = whereFromFilter(args.filter);
       return liveSubscription(ctx, 'syncJob', {

@@ -13,25 +13,33 @@ import { badInput, conflict, notFound, refuse } from '../errors.ts';
 import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 
-const RealtimeSource = builder.enumType('RealtimeSource', { values: ['REALTIME_CONTAINER', 'REALTIME_EVENT'] as const });
+const RealtimeSource = builder.enumType('RealtimeSource', {
+  description: 'Which real-time channel a paid request came from.',
+  values: {
+    REALTIME_CONTAINER: { description: 'A real-time container (a decision served to a page or app) asked for the Paid channel.' },
+    REALTIME_EVENT: { description: 'A real-time event (something the customer did) asked for the Paid channel.' },
+  } as const,
+});
 
 const PaidRequestInput = builder.inputType('PaidRequestInput', {
+  description: 'A real-time request to add customers to the audience of a next-best-action issue and group.',
   fields: (t) => ({
-    source: t.field({ type: RealtimeSource, required: true }),
-    issue: t.string({ required: true }),
-    group: t.string({ required: true }),
-    customerExternalIds: t.stringList({ required: true }),
-    destinationIds: t.idList({ required: true }),
+    source: t.field({ type: RealtimeSource, required: true, description: 'Where the request came from.' }),
+    issue: t.string({ required: true, description: 'The next-best-action issue (1 to 200 characters).' }),
+    group: t.string({ required: true, description: 'The group within the issue (1 to 200 characters); the audience is named issue/group.' }),
+    customerExternalIds: t.stringList({ required: true, description: 'The customers to add (1 to 10,000 upserted externalIds). Only adds: nobody is removed.' }),
+    destinationIds: t.idList({ required: true, description: 'Global ids of the destinations (1 to 50); one job each.' }),
   }),
 });
 
 const OutboundRunInput = builder.inputType('OutboundRunInput', {
+  description: 'A next-best-action outbound run: the issue/group audience becomes exactly a segment or a list. Give segmentId or customerExternalIds, exactly one.',
   fields: (t) => ({
-    issue: t.string({ required: true }),
-    group: t.string({ required: true }),
-    segmentId: t.id(),
-    customerExternalIds: t.stringList(),
-    destinationIds: t.idList({ required: true }),
+    issue: t.string({ required: true, description: 'The next-best-action issue (1 to 200 characters).' }),
+    group: t.string({ required: true, description: 'The group within the issue (1 to 200 characters).' }),
+    segmentId: t.id({ description: 'The audience becomes this segment’s members (global id).' }),
+    customerExternalIds: t.stringList({ description: 'Or the audience becomes exactly these customers (at most 100,000).' }),
+    destinationIds: t.idList({ required: true, description: 'Global ids of the destinations (1 to 50); one job each.' }),
     schedule: t.string({ description: 'a cron expression: also run this outbound run on that schedule from now on' }),
   }),
 });
@@ -70,7 +78,10 @@ builder.mutationFields((t) => ({
   triggerSegmentSync: t.prismaField({
     type: ['SyncJob'],
     description: 'one job per destination of the segment; a dry run computes the diff and sends nothing',
-    args: { segmentId: t.arg.id({ required: true }), dryRun: t.arg.boolean() },
+    args: {
+      segmentId: t.arg.id({ required: true, description: 'Global id of a segment with paidSyncEnabled.' }),
+      dryRun: t.arg.boolean({ description: 'true: compute the diff and send nothing (see SyncJob.dryRunSample). Default false.' }),
+    },
     resolve: async (query, _root, args, ctx) => {
       const segmentId = decodeId('Segment', String(args.segmentId), 'segmentId');
       const ids = await triggerSegmentSync(ctx, { segmentId, dryRun: args.dryRun ?? false }).catch(refused);
@@ -80,7 +91,7 @@ builder.mutationFields((t) => ({
   requestPaidAction: t.prismaField({
     type: ['SyncJob'],
     description: 'a real-time container or real-time event request for the Paid channel',
-    args: { input: t.arg({ type: PaidRequestInput, required: true }) },
+    args: { input: t.arg({ type: PaidRequestInput, required: true, description: 'The request.' }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(paidRequestSchema, args.input);
       const ids = await runNextBestAction(ctx, {
@@ -96,7 +107,7 @@ builder.mutationFields((t) => ({
   triggerOutboundRun: t.prismaField({
     type: ['SyncJob'],
     description: 'a next-best-action outbound run: the audience of the issue and group becomes the segment or list',
-    args: { input: t.arg({ type: OutboundRunInput, required: true }) },
+    args: { input: t.arg({ type: OutboundRunInput, required: true, description: 'The run.' }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(outboundRunSchema, args.input);
       const destinationIds = decodeIds('Destination', input.destinationIds, 'destinationIds');
@@ -124,7 +135,7 @@ builder.mutationFields((t) => ({
   retrySyncJob: t.prismaField({
     type: 'SyncJob',
     description: 'for a job that failed talking to its destination: resend only its failed queue items',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'Global id of a FAILED job whose canRetry is true; NOT_RETRYABLE otherwise.' }) },
     resolve: async (query, _root, args, ctx) => {
       const id = decodeId('SyncJob', String(args.id));
       try {
@@ -142,7 +153,7 @@ builder.mutationFields((t) => ({
   withdrawSyncJob: t.prismaField({
     type: 'SyncJob',
     description: 'stop a job that has not finished; items already on their way finish',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'Global id of a job that has not finished; CONFLICT when it has.' }) },
     resolve: async (query, _root, args, ctx) => {
       const id = decodeId('SyncJob', String(args.id));
       const existing = await ctx.prisma.syncJob.findUnique({ where: { id }, select: { status: true } });

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyLines, escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
-import { inlineParams } from '../../db/sqlLiteral.ts';
+import { inlineParams } from '../../db/inlineParams.ts';
 import { identifiersFor, type CustomerPii } from '../../destinations/hashing/index.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';

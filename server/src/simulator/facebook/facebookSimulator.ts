@@ -6,6 +6,7 @@ import { createMemberStore, type MemberStore } from '../memberStore.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
 import { SERVED_API_VERSIONS, servesFacebook } from '../servedApiVersions.ts';
 import { bearerToken, isObject, maybeJson, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
+import { pushBounded, setBounded } from '../boundedStore.ts';
 
 export const FACEBOOK_MAX_USERS_ROWS = 10_000;
 export const FACEBOOK_MAX_EVENTS = 1_000;
@@ -226,7 +227,7 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     }
     for (const event of data as Record<string, unknown>[]) {
       const eventId = event.event_id == null ? null : String(event.event_id);
-      if (eventId !== null) state.eventIdsReceived.set(eventId, (state.eventIdsReceived.get(eventId) ?? 0) + 1);
+      if (eventId !== null) setBounded(state.eventIdsReceived, eventId, (state.eventIdsReceived.get(eventId) ?? 0) + 1);
       if (eventId !== null) {
         const key = `${pixelId}|${String(event.event_name)}|${eventId}`;
         const seen = firstSeen.get(key);
@@ -234,9 +235,9 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
           state.duplicateEvents++;
           continue;
         }
-        firstSeen.set(key, request.now);
+        setBounded(firstSeen, key, request.now);
       }
-      state.events.push({ pixelId, receivedAt: request.now, event });
+      pushBounded(state.events, { pixelId, receivedAt: request.now, event });
     }
     return { status: 200, body: { events_received: data.length, messages: [], fbtrace_id: traceId() } };
   }

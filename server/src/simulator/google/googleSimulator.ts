@@ -7,6 +7,7 @@ import { GaqlError, parseGaql } from './gaqlQuery.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
 import { SERVED_API_VERSIONS, servesGoogle } from '../servedApiVersions.ts';
 import { bearerToken, header, isObject, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
+import { addBounded, pushBounded, setBounded } from '../boundedStore.ts';
 
 export const GOOGLE_MAX_CLICK_CONVERSIONS = 2_000;
 export const GOOGLE_MAX_JOB_OPERATIONS = 100_000;
@@ -334,7 +335,7 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       const at = typeof c.conversionDateTime === 'string' ? c.conversionDateTime : '';
       const orderId = typeof c.orderId === 'string' && c.orderId !== '' ? c.orderId : null;
       const receivedKey = orderId ?? `${gclid}|${at}`;
-      state.conversionIdsReceived.set(receivedKey, (state.conversionIdsReceived.get(receivedKey) ?? 0) + 1);
+      setBounded(state.conversionIdsReceived, receivedKey, (state.conversionIdsReceived.get(receivedKey) ?? 0) + 1);
       if (!gclid) { fail('UNPARSEABLE_GCLID', 'gclid is required'); continue; }
       if (!action.startsWith(actionPrefix) || !/^\d+$/.test(action.slice(actionPrefix.length))) { fail('INVALID_CONVERSION_ACTION', `conversionAction must be ${actionPrefix}{id}`); continue; }
       if (!DATE_TIME.test(at)) { fail('INVALID_CONVERSION_DATE_TIME' , 'conversionDateTime must be "yyyy-mm-dd hh:mm:ss+hh:mm"'); continue; }
@@ -347,9 +348,9 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
         fail('CLICK_CONVERSION_ALREADY_EXISTS', 'This click conversion has already been uploaded.');
         continue;
       }
-      seenClicks.add(clickKey);
-      if (orderKey) seenOrders.add(orderKey);
-      state.clickConversions.push({ customerId: cid, receivedAt: request.now, conversion: c });
+      addBounded(seenClicks, clickKey);
+      if (orderKey) addBounded(seenOrders, orderKey);
+      pushBounded(state.clickConversions, { customerId: cid, receivedAt: request.now, conversion: c });
       results.push({ gclid, conversionAction: action, conversionDateTime: at });
     }
     return { status: 200, body: errors.length > 0 ? { results, partialFailureError: partialFailureStatus(version, errors) } : { results } };

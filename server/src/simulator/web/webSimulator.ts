@@ -4,9 +4,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NetworkSimulator, RequestFaults, RouteMatch } from '../networkSimulator.ts';
 import { header, isObject, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
+import { pushBounded, setBounded } from '../boundedStore.ts';
 
 const ENDPOINT = /^\/([^/]+)\/?$/;
 const OPERATIONS = new Set(['add', 'remove', 'conversion']);
+/** batches keep their records: fewer of them are kept */
+const BATCH_LOG_LIMIT = 5_000;
 const SIGNATURE = /^sha256=([a-f0-9]{64})$/i;
 
 export interface WebRecord {
@@ -53,12 +56,12 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
     const body = parseBody(request);
     const records = body && Array.isArray(body.records) ? (body.records as WebRecord[]) : [];
     const log = (status: number, replayed: boolean) =>
-      state.batches.push({
+      pushBounded(state.batches, {
         endpoint: name, receivedAt: request.now, audience: typeof body?.audience === 'string' ? body.audience : null,
         operation: typeof body?.operation === 'string' ? body.operation : '', records, idempotencyKey: key, status, replayed,
-      });
+      }, BATCH_LOG_LIMIT);
     const s = endpointState(name);
-    if (body?.operation === 'conversion') for (const r of records) if (isObject(r) && r.id != null) s.conversionIdsReceived.set(String(r.id), (s.conversionIdsReceived.get(String(r.id)) ?? 0) + 1);
+    if (body?.operation === 'conversion') for (const r of records) if (isObject(r) && r.id != null) setBounded(s.conversionIdsReceived, String(r.id), (s.conversionIdsReceived.get(String(r.id)) ?? 0) + 1);
     if (key) {
       const previous = answered.get(`${name}|${key}`);
       if (previous) {
@@ -68,7 +71,7 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
     }
     const reply = apply(s, body, records, faults);
     // Only answers that settled the batch are remembered; a 5xx/429 retried with the same key is processed anew.
-    if (key && reply.status < 500 && reply.status !== 429) answered.set(`${name}|${key}`, reply);
+    if (key && reply.status < 500 && reply.status !== 429) setBounded(answered, `${name}|${key}`, reply);
     log(reply.status, false);
     return reply;
   }

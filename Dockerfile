@@ -15,4 +15,5 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 ENV NODE_ENV=production PORT=4000
 EXPOSE 4000
-CMD ["pnpm", "--filter", "server", "start"]
+# plain node on the compiled server: no TypeScript at run time, and signals reach the server itself
+CMD ["node", "server/dist/main.js"]

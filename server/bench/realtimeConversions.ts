@@ -117,7 +117,7 @@ async function conversionFloor(env: BenchEnvironment, n: number) {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await env.pool.query('INSERT INTO bench_floor_events VALUES ($1, now(), 10)', [`floor-${i}`]);
-    const response = await fetch(`${env.sim.url}/facebook/v21.0/556/events?access_token=floor`, {
+    const response = await fetch(`${env.sim.url}/facebook/v27.0/556/events?access_token=floor`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

@@ -1,5 +1,5 @@
 // Starts the roles a process was asked to run, on one database, and stops them in reverse order.
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKeyCache } from './auth/apiKeyCache.ts';
 import { bearerToken, ensureAdminKey } from './auth/apiKeys.ts';
@@ -17,6 +17,8 @@ import { createSimulator } from './simulator/index.ts';
 import { runDemoTrickle } from './demo/runDemoTrickle.ts';
 import { seedDemo } from './demo/seedDemo.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics/createMetrics.ts';
+import { metricsRoutes } from './metrics/serveMetrics.ts';
 import { migrationsDir, webBuildDir } from './paths.ts';
 import { startWorkers } from './pipeline/startWorkers.ts';
 import { startQueue, type Queue } from './queue/startQueue.ts';
@@ -85,13 +87,16 @@ export async function startPaidsync(options: {
     });
     const serveApiFrom = serveApi ? connectDatabase({ url, logger, statementTimeoutMs: API_STATEMENT_TIMEOUT_MS }) : db;
     if (serveApiFrom !== db) stops.push(() => serveApiFrom.close());
-    const services: Services = { config, logger, prisma: serveApiFrom.prisma, pool: serveApiFrom.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy };
+    // scrapes read through the API's connections, whose statement timeout bounds them
+    const metrics = createMetrics({ pool: serveApiFrom.pool, role: config.role });
+    const services: Services = { config, logger, prisma: serveApiFrom.prisma, pool: serveApiFrom.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy, metrics };
+    const monitoring = metricsRoutes({ metrics, pool: serveApiFrom.pool, boss: queue.boss, apiKeys, metricsToken: config.metricsToken });
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
     if (serveApi && !config.adminKey && !generatedAdminKey && !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))) {
       logger.warn('every admin API key is revoked; set PAIDSYNC_ADMIN_KEY to create one');
     }
-    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy });
+    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy, metrics });
 
     let httpUrl: string | null = null;
     if (serveApi) {
@@ -107,13 +112,14 @@ export async function startPaidsync(options: {
         pool: db.pool,
         logger,
         webBuildDir,
-        routes: simulator ? [(req, res) => simulator.handle(req, res)] : [],
+        routes: [...monitoring, ...(simulator ? [(req: http.IncomingMessage, res: http.ServerResponse) => simulator.handle(req, res)] : [])],
       });
-      const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
       const revocations = watchRevocations({ pool: db.pool, liveEvents, logger });
       stops.push(async () => revocations.stop());
+      // listening first: a port in use is then one error here, not one from the WebSocket server too
       await listen(server, config.port);
       stops.push(() => closeServer(server));
+      const ws = attachGraphQLWebSocket({ httpServer: server, yoga, services });
       stops.push(() => ws.close());
       httpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       logger.info('paidsync is listening', { url: httpUrl, role: config.role });
@@ -124,6 +130,16 @@ export async function startPaidsync(options: {
         const trickle = runDemoTrickle({ services, simulatorUrl: `${httpUrl}/sim` });
         stops.push(async () => trickle.stop());
       }
+    }
+    if (!serveApi && config.metricsPort !== null) {
+      // a worker has no API: it serves its own figures for Prometheus to scrape, and nothing else
+      const server = http.createServer(async (req, res) => {
+        for (const route of monitoring) if (await route(req, res)) return;
+        res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' }).end(req.url === '/healthz' ? 'ok\n' : 'Not found\n');
+      });
+      await listen(server, config.metricsPort);
+      stops.push(() => closeServer(server));
+      logger.info('worker metrics are served', { port: (server.address() as AddressInfo).port });
     }
     await liveEvents.ready();
     return { url: httpUrl, services, queue, generatedAdminKey, stop };

@@ -35,6 +35,10 @@ export interface Config {
   dmpRoot: string;
   /** ApiCall records older than this are deleted */
   apiCallRetentionDays: number;
+  /** a bearer token that may read /metrics besides ADMIN keys */
+  metricsToken: string | null;
+  /** where a worker process serves /metrics, /readyz and /healthz (API processes use `port`) */
+  metricsPort: number | null;
   production: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -75,6 +79,8 @@ const variables = {
     .optional(),
   PAIDSYNC_DMP_ROOT: z.string().min(1).optional(),
   PAIDSYNC_API_CALL_RETENTION_DAYS: int(1, 3650).default(30),
+  PAIDSYNC_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  PAIDSYNC_METRICS_PORT: int(0, 65535).optional(),
   PAIDSYNC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.string().optional(),
 } as const;
@@ -126,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
     allowPrivateHosts: r.PAIDSYNC_ALLOW_PRIVATE_HOSTS ?? [],
     dmpRoot: path.resolve(cwd, r.PAIDSYNC_DMP_ROOT ?? path.join(dataDir, 'dmp')),
     apiCallRetentionDays: r.PAIDSYNC_API_CALL_RETENTION_DAYS,
+    metricsToken: r.PAIDSYNC_METRICS_TOKEN ?? null,
+    metricsPort: r.PAIDSYNC_METRICS_PORT ?? null,
     production,
     logLevel: r.PAIDSYNC_LOG_LEVEL,
   };
@@ -133,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
 
 function redact(name: string, value: unknown) {
   if (typeof value !== 'string') return value;
-  if (name === 'PAIDSYNC_ADMIN_KEY' || name === 'PAIDSYNC_SECRET' || name === 'PAIDSYNC_SECRET_PREVIOUS') return '[redacted]';
+  if (name === 'PAIDSYNC_ADMIN_KEY' || name === 'PAIDSYNC_SECRET' || name === 'PAIDSYNC_SECRET_PREVIOUS' || name === 'PAIDSYNC_METRICS_TOKEN') return '[redacted]';
   if (name === 'DATABASE_URL') return value.replace(/\/\/[^@/]*@/, '//[redacted]@');
   return value;
 }

@@ -1,7 +1,8 @@
 // Process entry: read the settings, start the roles, stop cleanly on SIGTERM / SIGINT.
 import { startPaidsync } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, redactSecrets } from './logger.ts';
+import { describeStartFailure } from './startFailure.ts';
 
 async function main() {
   let config;
@@ -15,7 +16,28 @@ async function main() {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startPaidsync({ config, logger });
+  // a signal during the start (the demo seeds after the port is open) still stops everything cleanly
+  let stopping = false;
+  const starting = startPaidsync({ config, logger });
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 60_000);
+    force.unref();
+    await starting.then((app) => app.stop(), () => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  let app;
+  try {
+    app = await starting;
+  } catch (error) {
+    if (stopping) return;
+    console.error(redactSecrets(describeStartFailure(error, config)));
+    process.exit(1);
+  }
   if (app.generatedAdminKey) {
     // printed once, to the terminal only; only its hash is stored
     process.stdout.write(
@@ -26,18 +48,6 @@ async function main() {
   // a supervising parent with an IPC channel (the fault tests, a process manager) learns when this
   // process is ready and where its API listens
   if (process.connected) process.send?.({ paidsync: 'ready', url: app.url, role: config.role });
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 60_000);
-    force.unref();
-    await app.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {

@@ -46,7 +46,7 @@ export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number,
 
   // 3. POST the batches to the simulator, one after another, in the users endpoint's wire format
   const account = String(900_000 + Math.floor(Math.random() * 99_999));
-  const created = await fetch(`${simUrl}/facebook/v21.0/act_${account}/customaudiences?access_token=floor`, {
+  const created = await fetch(`${simUrl}/facebook/v27.0/act_${account}/customaudiences?access_token=floor`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'floor', subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY' }),
@@ -55,7 +55,7 @@ export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number,
   started = performance.now();
   for (let from = 0, seq = 1; from < n; from += BATCH, seq++) {
     const data = hashes.slice(from, from + BATCH);
-    const response = await fetch(`${simUrl}/facebook/v21.0/${audienceId}/users?access_token=floor`, {
+    const response = await fetch(`${simUrl}/facebook/v27.0/${audienceId}/users?access_token=floor`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ payload: { schema: 'EMAIL_SHA256', data }, session: { session_id: 1, batch_seq: seq, last_batch_flag: from + BATCH >= n } }),

@@ -58,11 +58,15 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       syncJobId: item.sync_job_id,
       queueItemId: item.id,
       secrets: secretsOf(destination),
+      observe: (status, seconds) => ctx.metrics?.observeRequest({ destinationId: destination.id, status, seconds }),
     }),
   };
   const retrying = <T>(attempt: () => Promise<T>) =>
     withInRunRetries(
-      { pool: ctx.pool, destinationId: destination.id, requestsPerSecond: destination.requestsPerSecond, backoffBaseMs: ctx.config.backoffBaseMs, signal },
+      {
+        pool: ctx.pool, destinationId: destination.id, requestsPerSecond: destination.requestsPerSecond, backoffBaseMs: ctx.config.backoffBaseMs, signal,
+        onWait: (reason, ms) => ctx.metrics?.recordWait({ destinationId: destination.id, reason, ms }),
+      },
       attempt,
     );
   try {

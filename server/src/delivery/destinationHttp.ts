@@ -46,6 +46,8 @@ export function createDestinationHttp(options: {
   queueItemId: number | null;
   /** extra strings to blank out of URLs and bodies (the destination's own secrets) */
   secrets?: string[];
+  /** told of every request: its status (null: no response) and duration, for the metrics */
+  observe?: (status: number | null, seconds: number) => void;
 }): DestinationHttp {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
   const redact = (text: string) => {
@@ -62,8 +64,9 @@ export function createDestinationHttp(options: {
     if (head === text && redacted.length <= API_CALL_BODY_LIMIT) return redacted;
     return `${redacted.slice(0, API_CALL_BODY_LIMIT)}… [${head === text ? redacted.length : text.length} chars]`;
   };
-  const record = (request: HttpRequest, status: number | null, started: number, responseBody: string | undefined) =>
-    options.pool
+  const record = (request: HttpRequest, status: number | null, started: number, responseBody: string | undefined) => {
+    options.observe?.(status, (performance.now() - started) / 1000);
+    return options.pool
       .query(
         `INSERT INTO api_calls (destination_id, sync_job_id, queue_item_id, method, url, status_code, duration_ms, request_body, response_body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -80,6 +83,7 @@ export function createDestinationHttp(options: {
         ],
       )
       .catch(() => undefined); // the inspector must never fail a delivery
+  };
 
   return {
     async request(request) {

@@ -16,7 +16,7 @@ export async function waitForRequestSlot(
   destinationId: number,
   requestsPerSecond: number,
   options: { signal?: AbortSignal; maxPauseMs?: number } = {},
-): Promise<{ pausedMs: number }> {
+): Promise<{ pausedMs: number; slotMs: number }> {
   const { signal, maxPauseMs = Infinity } = options;
   let waited = 0;
   const burst = Math.max(1, requestsPerSecond);
@@ -38,11 +38,12 @@ export async function waitForRequestSlot(
       waited += pausedMs;
       continue;
     }
-    if (tokens >= 0) return { pausedMs: waited };
-    await sleep(Math.ceil((-tokens / requestsPerSecond) * 1000), signal);
+    if (tokens >= 0) return { pausedMs: waited, slotMs: 0 };
+    const slotMs = Math.ceil((-tokens / requestsPerSecond) * 1000);
+    await sleep(slotMs, signal);
     // a pause that began while this request waited for its token holds it too
     const paused = await pausedFor(db, destinationId);
-    if (paused === 0) return { pausedMs: waited };
+    if (paused === 0) return { pausedMs: waited, slotMs };
     await sleep(paused, signal);
     waited += paused;
   }

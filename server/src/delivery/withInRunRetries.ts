@@ -13,18 +13,24 @@ export const IN_RUN_ATTEMPTS = 4;
 export const MAX_IN_RUN_WAIT_MS = 120_000;
 
 export async function withInRunRetries<T>(
-  options: { pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal },
+  options: {
+    pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal;
+    /** told of each wait, for the metrics: for a rate-limit slot, or out a network's throttle */
+    onWait?: (reason: 'rate_limit' | 'throttle', ms: number) => void;
+  },
   attempt: () => Promise<T>,
 ): Promise<T> {
   let externalFailures = 0;
   let waitedMs = 0;
   for (;;) {
     // the time this run waits out pauses (its own throttles and other workers') counts to its limit
-    const { pausedMs } = await waitForRequestSlot(options.pool, options.destinationId, options.requestsPerSecond, {
+    const { pausedMs, slotMs } = await waitForRequestSlot(options.pool, options.destinationId, options.requestsPerSecond, {
       signal: options.signal,
       maxPauseMs: MAX_IN_RUN_WAIT_MS - waitedMs,
     });
     waitedMs += pausedMs;
+    if (slotMs > 0) options.onWait?.('rate_limit', slotMs);
+    if (pausedMs > 0) options.onWait?.('throttle', pausedMs);
     try {
       return await attempt();
     } catch (error) {

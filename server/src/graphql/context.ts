@@ -7,6 +7,7 @@ import type { LiveEvents } from '../db/liveEvents.ts';
 import type { NetworkPolicy } from '../delivery/networkPolicy.ts';
 import type { Prisma } from '../db/connectDatabase.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/createMetrics.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
 
 /** What every resolver may use: one per process, built in main.ts. */
@@ -22,6 +23,8 @@ export interface Services {
   apiKeys: ApiKeyCache;
   /** where destinations may connect (checked when they are saved, and again on every connection) */
   networkPolicy: NetworkPolicy;
+  /** this process's metrics, when it keeps them */
+  metrics?: Metrics;
 }
 
 export interface GraphQLContext extends Services {

@@ -14,6 +14,7 @@ import { aliasLimitRule, costLimitRule, depthLimitRule, MAX_ALIASES, MAX_BODY_BY
 import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rateLimit.ts';
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
+import { useSubscriptionCount } from '../metrics/countSubscriptions.ts';
 import { useSharedEventExecution } from './sharedEventExecution.ts';
 import { useIdempotencyKeys } from './useIdempotencyKeys.ts';
 
@@ -93,6 +94,7 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       errorCodes,
       // one execution per event for subscribers of the same operation, variables and role
       useSharedEventExecution(),
+      ...(services.metrics ? [useSubscriptionCount(services.metrics.subscriptions)] : []),
     ],
     context: async (initial) => {
       const overWebSocket = initial.connectionParams !== undefined;

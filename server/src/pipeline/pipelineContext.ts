@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { NetworkPolicy } from '../delivery/networkPolicy.ts';
 import type { Logger } from '../logger.ts';
+import type { PipelineMetrics } from '../metrics/createMetrics.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
 
 export interface PipelineContext {
@@ -13,6 +14,8 @@ export interface PipelineContext {
   logger: Logger;
   cipher: CredentialsCipher;
   networkPolicy: NetworkPolicy;
+  /** where the pipeline reports what it did, when this process keeps metrics */
+  metrics?: PipelineMetrics;
 }
 
 export const STAGES = [

@@ -28,6 +28,7 @@ const stages: Record<Stage, StageWork> = {
 
 export async function runStage(ctx: PipelineContext, data: { syncJobId: number; stage: Stage }, attempt: { final: boolean }) {
   const tx = await ctx.pool.connect();
+  const started = performance.now();
   try {
     await tx.query('BEGIN');
     const { rows } = await tx.query<SyncJobRow>(
@@ -53,6 +54,7 @@ export async function runStage(ctx: PipelineContext, data: { syncJobId: number; 
       await ctx.boss.send(QUEUES.stage, { syncJobId: job.id, stage: next }, inTransaction(tx));
     }
     await tx.query('COMMIT');
+    ctx.metrics?.observeStage(data.stage, (performance.now() - started) / 1000);
   } catch (error) {
     await tx.query('ROLLBACK').catch(() => {});
     if (error instanceof PreparationError) {

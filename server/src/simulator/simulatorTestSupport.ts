@@ -49,10 +49,10 @@ export function useSimulator(): TestSimulator {
   return t;
 }
 
-export const FB = '/facebook/v21.0';
+export const FB = '/facebook/v27.0';
 export const fbToken = '?access_token=good-token';
 export const GOOGLE_HEADERS = { authorization: 'Bearer g-token', 'developer-token': 'dev-token', 'login-customer-id': '1112223333' };
-export const LINKEDIN_HEADERS = { authorization: 'Bearer li-token', 'linkedin-version': '202411', 'x-restli-protocol-version': '2.0.0' };
+export const LINKEDIN_HEADERS = { authorization: 'Bearer li-token', 'linkedin-version': '202610', 'x-restli-protocol-version': '2.0.0' };
 
 /** A lowercase SHA-256-looking digest from a short label, for readable fixtures. */
 export function h(label: string): string {
@@ -66,13 +66,13 @@ export async function createFacebookAudience(t: TestSimulator, name = 'Buyers', 
 }
 
 export async function createGoogleUserList(t: TestSimulator, cid = '1234567890', name = 'List'): Promise<string> {
-  const created = await t.call('POST', `/google/v17/customers/${cid}/userLists:mutate`, { operations: [{ create: { name, crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
+  const created = await t.call('POST', `/google/v26/customers/${cid}/userLists:mutate`, { operations: [{ create: { name, crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
   if (created.status !== 200) throw new Error(`expected list creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.results[0].resourceName;
 }
 
 export async function createGoogleJob(t: TestSimulator, userList: string, cid = '1234567890'): Promise<string> {
-  const created = await t.call('POST', `/google/v17/customers/${cid}/offlineUserDataJobs:create`, {
+  const created = await t.call('POST', `/google/v26/customers/${cid}/offlineUserDataJobs:create`, {
     job: { type: 'CUSTOMER_MATCH_USER_LIST', customerMatchUserListMetadata: { userList, consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } } },
   }, GOOGLE_HEADERS);
   if (created.status !== 200) throw new Error(`expected job creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
@@ -84,7 +84,7 @@ export const JOB_STATUS_FIELDS = 'offline_user_data_job.resource_name, offline_u
 /** A job read the way the real API allows, GAQL on googleAds:search: `results[0].offlineUserDataJob`, or undefined. */
 export async function googleJobStatus(t: TestSimulator, job: string): Promise<{ resourceName: string; status: string; failureReason?: string; operationMetadata?: { matchRateRange?: string } } | undefined> {
   const cid = /^customers\/(\d+)\//.exec(job)?.[1];
-  const found = await t.call('POST', `/google/v17/customers/${cid}/googleAds:search`, {
+  const found = await t.call('POST', `/google/v26/customers/${cid}/googleAds:search`, {
     query: `SELECT ${JOB_STATUS_FIELDS} FROM offline_user_data_job WHERE offline_user_data_job.resource_name = '${job}'`,
   }, GOOGLE_HEADERS);
   if (found.status !== 200) throw new Error(`expected the job search to answer 200, got ${found.status} ${JSON.stringify(found.body)}`);

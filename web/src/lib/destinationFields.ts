@@ -22,7 +22,7 @@ export const SETTINGS: Record<string, FieldSpec[]> = {
     { name: 'adAccountId', label: 'Ad account id', required: true },
     { name: 'pixelId', label: 'Pixel id', hint: 'required to send conversions' },
     apiBase,
-    { name: 'apiVersion', label: 'API version', hint: 'e.g. v21.0' },
+    { name: 'apiVersion', label: 'API version', hint: 'e.g. v27.0' },
     ...common,
   ],
   GOOGLE_ADS: [

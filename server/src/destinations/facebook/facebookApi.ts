@@ -5,7 +5,7 @@ import type { AdapterContext } from '../adapter.ts';
 import { mapFacebookError, type FacebookEndpoint } from './mapFacebookError.ts';
 
 export const FACEBOOK_DEFAULT_BASE_URL = 'https://graph.facebook.com';
-export const FACEBOOK_DEFAULT_VERSION = 'v21.0';
+export const FACEBOOK_DEFAULT_VERSION = 'v27.0';
 
 export function graphUrl(ctx: AdapterContext, path: string): string {
   const base = String(ctx.destination.settings.apiBaseUrl ?? FACEBOOK_DEFAULT_BASE_URL).replace(/\/+$/, '');

@@ -59,7 +59,7 @@ describe('Facebook: Graph errors → failure kinds', () => {
   it('100 subcode 33 on a deleted audience → audienceMissing', async () => {
     const ctx = facebookContext(t);
     const externalId = await facebookAdapter.ensureAudience(ctx, { name: 'Gone', externalId: null });
-    await fetch(`${t.url}/facebook/v21.0/${externalId}`, { method: 'DELETE', headers: { authorization: 'Bearer x' } });
+    await fetch(`${t.url}/facebook/v27.0/${externalId}`, { method: 'DELETE', headers: { authorization: 'Bearer x' } });
     const error = await failureOf(facebookAdapter.sendMembers(ctx, { audience: { name: 'Gone', externalId }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' }));
     expect(error.kind, error.message).toBe('audienceMissing');
   });

@@ -30,7 +30,7 @@ describe('Facebook: a lost audience-creation answer', () => {
   it('does not take an audience of another ad account, a deleted one, or one whose name only contains it', async () => {
     const other = await facebookAdapter.ensureAudience(facebookContext(t, { adAccountId: 'act_999' }), { name: 'Winback', externalId: null });
     const deleted = await facebookAdapter.ensureAudience(facebookContext(t), { name: 'Winback', externalId: null });
-    const removed = await fetch(`${t.url}/facebook/v21.0/${deleted}`, { method: 'DELETE', headers: { authorization: 'Bearer someone-in-ads-manager' } });
+    const removed = await fetch(`${t.url}/facebook/v27.0/${deleted}`, { method: 'DELETE', headers: { authorization: 'Bearer someone-in-ads-manager' } });
     expect(removed.status, 'the audience was deleted in Meta').toBe(200);
     await facebookAdapter.ensureAudience(facebookContext(t), { name: 'Winback 2024', externalId: null });
 
@@ -40,7 +40,7 @@ describe('Facebook: a lost audience-creation answer', () => {
   });
 
   it('never takes over an audience someone made by hand under the same name', async () => {
-    const made = await fetch(`${t.url}/facebook/v21.0/act_1234/customaudiences`, {
+    const made = await fetch(`${t.url}/facebook/v27.0/act_1234/customaudiences`, {
       method: 'POST',
       headers: { authorization: 'Bearer someone-in-ads-manager', 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'VIP', subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY', description: 'made by hand' }),

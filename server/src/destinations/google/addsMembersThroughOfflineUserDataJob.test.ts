@@ -23,11 +23,11 @@ describe('Google: adding members (Customer Match)', () => {
     const sent = ctx.apiCalls.slice(2);
     const calls = sent.map((c) => `${c.method} ${new URL(c.url).pathname.replace(/\d{6,}/g, 'N')}`);
     expect(calls.slice(0, 3)).toEqual([
-      'POST /sim/google/v17/customers/N/offlineUserDataJobs:create',
-      'POST /sim/google/v17/customers/N/offlineUserDataJobs/N:addOperations',
-      'POST /sim/google/v17/customers/N/offlineUserDataJobs/N:run',
+      'POST /sim/google/v26/customers/N/offlineUserDataJobs:create',
+      'POST /sim/google/v26/customers/N/offlineUserDataJobs/N:addOperations',
+      'POST /sim/google/v26/customers/N/offlineUserDataJobs/N:run',
     ]);
-    expect(calls.slice(3).every((c) => c === 'POST /sim/google/v17/customers/N/googleAds:search'), `then only polls, with GAQL: ${calls.slice(3)}`).toBe(true);
+    expect(calls.slice(3).every((c) => c === 'POST /sim/google/v26/customers/N/googleAds:search'), `then only polls, with GAQL: ${calls.slice(3)}`).toBe(true);
     expect(calls.length, 'polled more than once: the job took 400 ms').toBeGreaterThan(4);
     const added = JSON.parse(sent[1]!.requestBody!);
     expect(added.enablePartialFailure).toBe(true);

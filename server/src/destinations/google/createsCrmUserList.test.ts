@@ -11,9 +11,9 @@ describe('Google: ensureAudience', () => {
     const resourceName = await googleAdapter.ensureAudience(ctx, { name: 'VIP buyers', externalId: null });
     expect(resourceName).toMatch(/^customers\/1234567890\/userLists\/\d+$/);
     expect(t.started.simulator.state.google.userLists.get(resourceName), 'the list exists in the simulator').toMatchObject({ name: 'VIP buyers', removed: false });
-    expect(ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`), 'a search by name, then the create; dashes stripped from the customer id, default version v17').toEqual([
-      'POST /sim/google/v17/customers/1234567890/googleAds:search',
-      'POST /sim/google/v17/customers/1234567890/userLists:mutate',
+    expect(ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`), 'a search by name, then the create; dashes stripped from the customer id, default version v26').toEqual([
+      'POST /sim/google/v26/customers/1234567890/googleAds:search',
+      'POST /sim/google/v26/customers/1234567890/userLists:mutate',
     ]);
     expect(JSON.parse(ctx.apiCalls[1]!.requestBody!).operations[0].create.crmBasedUserList).toMatchObject({ uploadKeyType: 'CONTACT_INFO' });
   });

@@ -5,7 +5,7 @@ import type { AdapterContext } from '../adapter.ts';
 import { mapGoogleError, type GoogleCall } from './mapGoogleError.ts';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://googleads.googleapis.com';
-export const GOOGLE_DEFAULT_VERSION = 'v17';
+export const GOOGLE_DEFAULT_VERSION = 'v26';
 
 /** the customer id as the API wants it: ten digits, no dashes */
 export function customerId(ctx: AdapterContext): string {

@@ -13,7 +13,7 @@ const searchQueries = (ctx: ReturnType<typeof googleContext>) =>
 
 /** a list made in the account by someone else: another paidsync worker (the default), or a person */
 async function madeElsewhere(name: string, description = `Synced by paidsync from "${name}"`): Promise<string> {
-  const response = await fetch(`${t.url}/google/v17/customers/1234567890/userLists:mutate`, {
+  const response = await fetch(`${t.url}/google/v26/customers/1234567890/userLists:mutate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${GOOGLE_TOKEN}`, 'developer-token': DEVELOPER_TOKEN },
     body: JSON.stringify({ operations: [{ create: { name, description, crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }),
@@ -33,7 +33,7 @@ describe('Google: a lost user-list creation answer', () => {
 
       const resourceName = await googleAdapter.ensureAudience(ctx, { name: 'Lapsed buyers', externalId: null });
       expect(listsNamed('Lapsed buyers').map((l) => l.resourceName), 'the retry reused it: still exactly one').toEqual([resourceName]);
-      expect(ctx.apiCalls.slice(2).map((c) => new URL(c.url).pathname), 'the retry only searched').toEqual(['/sim/google/v17/customers/1234567890/googleAds:search']);
+      expect(ctx.apiCalls.slice(2).map((c) => new URL(c.url).pathname), 'the retry only searched').toEqual(['/sim/google/v26/customers/1234567890/googleAds:search']);
       expect(searchQueries(ctx).at(-1)).toBe("SELECT user_list.resource_name, user_list.name, user_list.description, user_list.membership_status FROM user_list WHERE user_list.name = 'Lapsed buyers'");
     });
   }
@@ -70,7 +70,7 @@ describe('Google: a lost user-list creation answer', () => {
 
   it('never reuses a closed list, and says so when one holds the name', async () => {
     const closed = await madeElsewhere('Closed');
-    await fetch(`${t.url}/google/v17/customers/1234567890/userLists:mutate`, {
+    await fetch(`${t.url}/google/v26/customers/1234567890/userLists:mutate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${GOOGLE_TOKEN}`, 'developer-token': DEVELOPER_TOKEN },
       body: JSON.stringify({ operations: [{ remove: closed }] }),

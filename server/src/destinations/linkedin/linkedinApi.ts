@@ -5,7 +5,7 @@ import type { AdapterContext } from '../adapter.ts';
 import { mapLinkedInError, type LinkedInCall } from './mapLinkedInError.ts';
 
 export const LINKEDIN_DEFAULT_BASE_URL = 'https://api.linkedin.com';
-export const LINKEDIN_DEFAULT_VERSION = '202410';
+export const LINKEDIN_DEFAULT_VERSION = '202610';
 
 /** POSTs `body` as JSON; a non-2xx answer is thrown as the DeliveryError it maps to. */
 export function linkedinRequest(

@@ -11,7 +11,7 @@ const segmentsNamed = (name: string) => [...t.started.simulator.state.linkedin.s
 async function makeSegment(name: string, account = '507'): Promise<string> {
   const response = await fetch(`${t.url}/linkedin/rest/dmpSegments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${LINKEDIN_TOKEN}`, 'linkedin-version': '202410' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${LINKEDIN_TOKEN}`, 'linkedin-version': '202610' },
     body: JSON.stringify({ name, account: `urn:li:sponsoredAccount:${account}`, type: 'USER', destinations: [{ destination: 'LINKEDIN' }] }),
   });
   if (response.status !== 201) throw new Error(`expected the segment to be created, got ${response.status}`);

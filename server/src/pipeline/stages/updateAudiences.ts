@@ -32,7 +32,8 @@ export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx:
         credentials: destination.credentials,
         syncJobId: job.id,
         awaitingResponse: async () => {},
-        http: createDestinationHttp({ pool: ctx.pool, networkPolicy: ctx.networkPolicy, destinationId: destination.id, syncJobId: job.id, queueItemId: null, secrets: secretsOf(destination) }),
+        http: createDestinationHttp({ pool: ctx.pool, networkPolicy: ctx.networkPolicy, destinationId: destination.id, syncJobId: job.id, queueItemId: null, secrets: secretsOf(destination),
+          observe: (status, seconds) => ctx.metrics?.observeRequest({ destinationId: destination.id, status, seconds }) }),
       },
     });
     return 'SYNC_MEMBERS';

@@ -36,7 +36,7 @@ describe('rejectBatch: a batch holding a chosen record is refused whole (so the 
   it('Google and LinkedIn: HTTP 400 for the request', async () => {
     await t.control({ faults: [{ network: 'google', kind: 'rejectBatch', values: [h('bad')] }, { network: 'linkedin', kind: 'rejectBatch', values: [h('bad')] }] });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    const g = await t.call('POST', `/google/v17/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('bad') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    const g = await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('bad') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
     expect(g.status).toBe(400);
     const id = await createLinkedInSegment(t);
     const li = await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, { elements: [{ action: 'ADD', userIds: [{ idType: 'SHA256_EMAIL', idValue: h('bad') }] }] }, { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' });

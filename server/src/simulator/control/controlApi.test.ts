@@ -34,9 +34,9 @@ describe('the control API', () => {
   });
 
   it('logs requests without their query string (Graph tokens travel there)', async () => {
-    await t.call('POST', '/facebook/v21.0/act_1/customaudiences?access_token=secret-token', { name: 'x', customer_file_source: 'USER_PROVIDED_ONLY' });
+    await t.call('POST', '/facebook/v27.0/act_1/customaudiences?access_token=secret-token', { name: 'x', customer_file_source: 'USER_PROVIDED_ONLY' });
     const entry = t.started.simulator.state.requests.at(-1)!;
-    expect(entry.path).toBe('/sim/facebook/v21.0/act_1/customaudiences');
+    expect(entry.path).toBe('/sim/facebook/v27.0/act_1/customaudiences');
     expect(JSON.stringify(t.started.simulator.state.requests)).not.toContain('secret-token');
   });
 

@@ -18,7 +18,7 @@ describe('invalid-token faults and the valid-token list', () => {
       { network: 'linkedin', kind: 'invalidToken' },
       { network: 'web', kind: 'invalidToken' },
     ] });
-    const g = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', {}, GOOGLE_HEADERS);
+    const g = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', {}, GOOGLE_HEADERS);
     expect(g.status).toBe(401);
     expect(g.body.error.status).toBe('UNAUTHENTICATED');
     const li = await t.call('POST', '/linkedin/rest/dmpSegments', {}, LINKEDIN_HEADERS);
@@ -32,19 +32,19 @@ describe('invalid-token faults and the valid-token list', () => {
 
   it('with a valid-token list, only those tokens pass; null restores the default', async () => {
     await t.control({ validTokens: { google: ['g-good'] } });
-    const wrong = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
+    const wrong = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.details[0].errors[0].errorCode).toEqual({ authenticationError: 'OAUTH_TOKEN_INVALID' });
-    const right = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, { ...GOOGLE_HEADERS, authorization: 'Bearer g-good' });
+    const right = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, { ...GOOGLE_HEADERS, authorization: 'Bearer g-good' });
     expect(right.status).toBe(200);
     await t.control({ validTokens: { google: null } });
     // another name: list names are unique in an account
-    const back = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n2', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
+    const back = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', { operations: [{ create: { name: 'n2', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
     expect(back.status).toBe(200);
   });
 
   it('by default refuses the literal token "invalid" everywhere', async () => {
-    const g = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', {}, { ...GOOGLE_HEADERS, authorization: 'Bearer invalid' });
+    const g = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', {}, { ...GOOGLE_HEADERS, authorization: 'Bearer invalid' });
     expect(g.status).toBe(401);
     const li = await t.call('POST', '/linkedin/rest/dmpSegments', {}, { ...LINKEDIN_HEADERS, authorization: 'Bearer invalid' });
     expect(li.status).toBe(401);

@@ -18,8 +18,8 @@ describe('latency, Google job delay and job failure', () => {
   it('keeps a Google job RUNNING for google.jobDelayMs', async () => {
     await t.control({ google: { jobDelayMs: 60_000 } });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    await t.call('POST', `/google/v17/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
-    await t.call('POST', `/google/v17/${job}:run`, {}, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     t.clock.now += 59_000;
     expect((await googleJobStatus(t, job))?.status, 'a second before the delay is up').toBe('RUNNING');
     t.clock.now += 1_000;
@@ -30,8 +30,8 @@ describe('latency, Google job delay and job failure', () => {
     await t.control({ google: { jobDelayMs: 0 }, faults: [{ network: 'google', kind: 'failJob', count: 1, reason: 'INTERNAL_ERROR' }] });
     const list = await createGoogleUserList(t);
     const job = await createGoogleJob(t, list);
-    await t.call('POST', `/google/v17/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
-    await t.call('POST', `/google/v17/${job}:run`, {}, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     const polled = await googleJobStatus(t, job);
     expect(polled).toMatchObject({ status: 'FAILED', failureReason: 'INTERNAL_ERROR' });
     expect(polled?.operationMetadata?.matchRateRange, 'a failed job reports no match rate').toBeUndefined();

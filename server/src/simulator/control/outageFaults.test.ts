@@ -15,7 +15,7 @@ describe('outage faults', () => {
     const fb = await t.call('POST', `${FB}/act_1/customaudiences${fbToken}`, { name: 'x', customer_file_source: 'USER_PROVIDED_ONLY' });
     expect(fb.status).toBe(503);
     expect(fb.body.error.code).toBe(2);
-    const g = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', {}, GOOGLE_HEADERS);
+    const g = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', {}, GOOGLE_HEADERS);
     expect(g.status).toBe(503);
     expect(g.body.error.status).toBe('UNAVAILABLE');
     const li = await t.call('POST', '/linkedin/rest/dmpSegments', {}, LINKEDIN_HEADERS);

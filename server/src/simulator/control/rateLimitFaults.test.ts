@@ -28,7 +28,7 @@ describe('rate-limit faults speak each network\'s own throttle signal', () => {
 
   it('Google: 429 RESOURCE_EXHAUSTED with a retryDelay', async () => {
     await t.control({ network: 'google', kind: 'rateLimit', count: 1, retryAfterSeconds: 7 });
-    const r = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', { operations: [] }, GOOGLE_HEADERS);
+    const r = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', { operations: [] }, GOOGLE_HEADERS);
     expect(r.status).toBe(429);
     expect(r.body.error.status).toBe('RESOURCE_EXHAUSTED');
     const retryInfo = r.body.error.details.find((d: any) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo');

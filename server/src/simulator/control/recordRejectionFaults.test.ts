@@ -26,7 +26,7 @@ describe('rejectRecords: single records refused by value, the rest accepted', ()
   it('Google addOperations: partialFailureError naming the failing operation index', async () => {
     await t.control({ network: 'google', kind: 'rejectRecords', values: [h('bad')] });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    const r = await t.call('POST', `/google/v17/${job}:addOperations`, {
+    const r = await t.call('POST', `/google/v26/${job}:addOperations`, {
       operations: [h('good'), h('bad'), h('fine')].map((e) => ({ create: { userIdentifiers: [{ hashedEmail: e }] } })),
       enablePartialFailure: true,
     }, GOOGLE_HEADERS);
@@ -37,7 +37,7 @@ describe('rejectRecords: single records refused by value, the rest accepted', ()
   it('Google click conversions: results[i] = {} and partialFailureError by gclid', async () => {
     await t.control({ network: 'google', endpoint: 'uploadClickConversions', kind: 'rejectRecords', values: ['gBAD'] });
     const c = (gclid: string) => ({ gclid, conversionAction: 'customers/1234567890/conversionActions/1', conversionDateTime: '2026-11-20 10:00:00+00:00' });
-    const r = await t.call('POST', '/google/v17/customers/1234567890:uploadClickConversions', { conversions: [c('g1'), c('gBAD')], partialFailure: true }, GOOGLE_HEADERS);
+    const r = await t.call('POST', '/google/v26/customers/1234567890:uploadClickConversions', { conversions: [c('g1'), c('gBAD')], partialFailure: true }, GOOGLE_HEADERS);
     expect(r.body.results[1]).toEqual({});
     expect(r.body.partialFailureError.details[0].errors[0].location.fieldPathElements).toEqual([{ fieldName: 'conversions', index: 1 }]);
   });

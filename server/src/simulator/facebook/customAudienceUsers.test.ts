@@ -78,10 +78,10 @@ describe('Facebook Custom Audience users', () => {
     expect(badSchema.body.error.code).toBe(100);
   });
 
-  it('accepts any vNN.N version and a form-encoded body with JSON fields', async () => {
+  it('accepts any served vNN.N version and a form-encoded body with JSON fields', async () => {
     const id = await createFacebookAudience(t);
     const form = new URLSearchParams({ payload: JSON.stringify({ schema: ['EMAIL'], data: [[h('f')]] }), access_token: 'tok' });
-    const r = await t.call('POST', `/facebook/v19.0/${id}/users`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    const r = await t.call('POST', `/facebook/v25.0/${id}/users`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.num_received).toBe(1);
   });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMemberStore, type MemberStore } from '../memberStore.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
+import { SERVED_API_VERSIONS, servesFacebook } from '../servedApiVersions.ts';
 import { bearerToken, isObject, maybeJson, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
 import { pushBounded, setBounded } from '../boundedStore.ts';
 
@@ -273,7 +274,13 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
       const body = request.method === 'GET' ? null : parseBody(request);
       const token = request.query.get('access_token') ?? bearerToken(request.headers) ?? (typeof body?.access_token === 'string' ? body.access_token : null);
       if (!token) return this.invalidToken(request, 'missing');
-      return tokenOk(token) ? null : this.invalidToken(request, 'invalid');
+      if (!tokenOk(token)) return this.invalidToken(request, 'invalid');
+      const version = /^\/(v\d+\.\d+)\//.exec(request.path)?.[1];
+      if (version && !servesFacebook(version)) {
+        const newest = SERVED_API_VERSIONS.facebook.at(-1);
+        return graphError(400, 2635, `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${newest}.`);
+      }
+      return null;
     },
     invalidToken(_request, problem: TokenProblem) {
       if (problem === 'missing') return graphError(400, 104, 'An access token is required to request this resource.');

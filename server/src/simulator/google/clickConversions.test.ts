@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GOOGLE_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
 
 const t = useSimulator();
-const URL = '/google/v17/customers/1234567890:uploadClickConversions';
+const URL = '/google/v26/customers/1234567890:uploadClickConversions';
 const conversion = (gclid: string, orderId?: string, at = '2026-11-20 10:00:00+00:00') => ({
   gclid, conversionAction: 'customers/1234567890/conversionActions/42', conversionDateTime: at, conversionValue: 12.5, currencyCode: 'USD', ...(orderId ? { orderId } : {}),
 });

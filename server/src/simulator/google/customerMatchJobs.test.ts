@@ -12,7 +12,7 @@ describe('Google Customer Match through offline user data jobs', () => {
     expect(list).toMatch(/^customers\/1234567890\/userLists\/\d+$/);
     const job = await createGoogleJob(t, list);
     expect((await googleJobStatus(t, job))?.status).toBe('PENDING');
-    const added = await t.call('POST', `/google/v17/${job}:addOperations`, {
+    const added = await t.call('POST', `/google/v26/${job}:addOperations`, {
       operations: [
         ...create('a', 'b'),
         { create: { userIdentifiers: [{ hashedPhoneNumber: h('+1555') }, { addressInfo: { hashedFirstName: h('f'), hashedLastName: h('l'), countryCode: 'US', postalCode: '94105' } }] } },
@@ -21,7 +21,7 @@ describe('Google Customer Match through offline user data jobs', () => {
     }, GOOGLE_HEADERS);
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     expect(added.body, 'no partialFailureError when every operation is fine').toEqual({});
-    const run = await t.call('POST', `/google/v17/${job}:run`, {}, GOOGLE_HEADERS);
+    const run = await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     expect(run.status).toBe(200);
     expect(run.body.name).toMatch(/^customers\/1234567890\/operations\/\d+$/);
     expect((await googleJobStatus(t, job))?.status).toBe('RUNNING');
@@ -31,7 +31,7 @@ describe('Google Customer Match through offline user data jobs', () => {
     const members = t.started.simulator.state.google.userLists.get(list)!.members;
     expect(members.size).toBe(3);
     expect(members.has(h('a')) && members.has(h('+1555'))).toBe(true);
-    const op = await t.call('GET', `/google/v17/${run.body.name}`, undefined, GOOGLE_HEADERS);
+    const op = await t.call('GET', `/google/v26/${run.body.name}`, undefined, GOOGLE_HEADERS);
     expect(op.body.done).toBe(true);
   });
 
@@ -39,11 +39,11 @@ describe('Google Customer Match through offline user data jobs', () => {
     await t.control({ google: { jobDelayMs: 0 } });
     const list = await createGoogleUserList(t);
     const addJob = await createGoogleJob(t, list);
-    await t.call('POST', `/google/v17/${addJob}:addOperations`, { operations: create('a', 'b'), enablePartialFailure: true }, GOOGLE_HEADERS);
-    await t.call('POST', `/google/v17/${addJob}:run`, {}, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${addJob}:addOperations`, { operations: create('a', 'b'), enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${addJob}:run`, {}, GOOGLE_HEADERS);
     const removeJob = await createGoogleJob(t, list);
-    await t.call('POST', `/google/v17/${removeJob}:addOperations`, { operations: remove('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
-    await t.call('POST', `/google/v17/${removeJob}:run`, {}, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${removeJob}:addOperations`, { operations: remove('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${removeJob}:run`, {}, GOOGLE_HEADERS);
     const members = t.started.simulator.state.google.userLists.get(list)!.members;
     expect(members.has(h('a')), 'a removed').toBe(false);
     expect(members.has(h('b')), 'b kept').toBe(true);
@@ -51,11 +51,11 @@ describe('Google Customer Match through offline user data jobs', () => {
 
   it('answers CONFLICTING_OPERATION when one job would get both create and remove', async () => {
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    const mixed = await t.call('POST', `/google/v17/${job}:addOperations`, { operations: [...create('a'), ...remove('b')], enablePartialFailure: true }, GOOGLE_HEADERS);
+    const mixed = await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [...create('a'), ...remove('b')], enablePartialFailure: true }, GOOGLE_HEADERS);
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.details[0].errors[0].errorCode).toEqual({ offlineUserDataJobError: 'CONFLICTING_OPERATION' });
-    await t.call('POST', `/google/v17/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
-    const later = await t.call('POST', `/google/v17/${job}:addOperations`, { operations: remove('b'), enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
+    const later = await t.call('POST', `/google/v26/${job}:addOperations`, { operations: remove('b'), enablePartialFailure: true }, GOOGLE_HEADERS);
     expect(later.body.error.details[0].errors[0].errorCode.offlineUserDataJobError, 'a later call may not switch the job to removes').toBe('CONFLICTING_OPERATION');
   });
 
@@ -63,8 +63,8 @@ describe('Google Customer Match through offline user data jobs', () => {
     await t.control({ google: { addOperationsHoldMs: 100 } });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
     const [first, second] = await Promise.all([
-      t.call('POST', `/google/v17/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS),
-      t.call('POST', `/google/v17/${job}:addOperations`, { operations: create('b'), enablePartialFailure: true }, GOOGLE_HEADERS),
+      t.call('POST', `/google/v26/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS),
+      t.call('POST', `/google/v26/${job}:addOperations`, { operations: create('b'), enablePartialFailure: true }, GOOGLE_HEADERS),
     ]);
     const statuses = [first.status, second.status].sort();
     expect(statuses, 'one accepted, one refused').toEqual([200, 409]);
@@ -77,7 +77,7 @@ describe('Google Customer Match through offline user data jobs', () => {
     await t.control({ google: { jobDelayMs: 0 } });
     const list = await createGoogleUserList(t);
     const job = await createGoogleJob(t, list);
-    const r = await t.call('POST', `/google/v17/${job}:addOperations`, {
+    const r = await t.call('POST', `/google/v26/${job}:addOperations`, {
       operations: [...create('a'), { create: { userIdentifiers: [{ hashedEmail: 'not-hashed@x.com' }] } }, ...create('c')],
       enablePartialFailure: true,
     }, GOOGLE_HEADERS);
@@ -85,17 +85,17 @@ describe('Google Customer Match through offline user data jobs', () => {
     const error = r.body.partialFailureError.details[0].errors[0];
     expect(error.errorCode).toEqual({ offlineUserDataJobError: 'INVALID_SHA256_FORMAT' });
     expect(error.location.fieldPathElements[0]).toEqual({ fieldName: 'operations', index: 1 });
-    await t.call('POST', `/google/v17/${job}:run`, {}, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     expect(t.started.simulator.state.google.userLists.get(list)!.members.size).toBe(2);
   });
 
   it('refuses addOperations after run, and a job for an unknown list', async () => {
     const list = await createGoogleUserList(t);
     const job = await createGoogleJob(t, list);
-    await t.call('POST', `/google/v17/${job}:run`, {}, GOOGLE_HEADERS);
-    const late = await t.call('POST', `/google/v17/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
+    const late = await t.call('POST', `/google/v26/${job}:addOperations`, { operations: create('a'), enablePartialFailure: true }, GOOGLE_HEADERS);
     expect(late.status).toBe(400);
-    const unknown = await t.call('POST', '/google/v17/customers/1234567890/offlineUserDataJobs:create', {
+    const unknown = await t.call('POST', '/google/v26/customers/1234567890/offlineUserDataJobs:create', {
       job: { type: 'CUSTOMER_MATCH_USER_LIST', customerMatchUserListMetadata: { userList: 'customers/1234567890/userLists/1' } },
     }, GOOGLE_HEADERS);
     expect(unknown.body.error.details[0].errors[0].errorCode).toEqual({ offlineUserDataJobError: 'INVALID_USER_LIST_ID' });
@@ -103,10 +103,10 @@ describe('Google Customer Match through offline user data jobs', () => {
 
   it('needs the developer-token header and accepts a percent-encoded colon', async () => {
     const { 'developer-token': _d, ...noDev } = GOOGLE_HEADERS;
-    const r = await t.call('POST', '/google/v17/customers/1234567890/userLists:mutate', { operations: [] }, noDev);
+    const r = await t.call('POST', '/google/v26/customers/1234567890/userLists:mutate', { operations: [] }, noDev);
     expect(r.status).toBe(401);
     expect(r.body.error.details[0].errors[0].errorCode).toEqual({ authenticationError: 'DEVELOPER_TOKEN_PARAMETER_MISSING' });
-    const encoded = await t.call('POST', '/google/v16/customers/1234567890/userLists%3Amutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
+    const encoded = await t.call('POST', '/google/v24/customers/1234567890/userLists%3Amutate', { operations: [{ create: { name: 'n', crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
     expect(encoded.status, JSON.stringify(encoded.body)).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, useSimulator } f
 
 const t = useSimulator();
 const search = (query: unknown, cid = '1234567890', headers: Record<string, string> = GOOGLE_HEADERS) =>
-  t.call('POST', `/google/v17/customers/${cid}/googleAds:search`, query === undefined ? {} : { query }, headers);
+  t.call('POST', `/google/v26/customers/${cid}/googleAds:search`, query === undefined ? {} : { query }, headers);
 const byName = (literal: string) => `SELECT user_list.resource_name, user_list.name FROM user_list WHERE user_list.name = ${literal}`;
 
 describe('Google googleAds:search (GAQL)', () => {

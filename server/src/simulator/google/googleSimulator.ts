@@ -5,6 +5,7 @@
 import { createMemberStore, type MemberStore } from '../memberStore.ts';
 import { GaqlError, parseGaql } from './gaqlQuery.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
+import { SERVED_API_VERSIONS, servesGoogle } from '../servedApiVersions.ts';
 import { bearerToken, header, isObject, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
 import { addBounded, pushBounded, setBounded } from '../boundedStore.ts';
 
@@ -376,11 +377,13 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       if (method === 'POST' && (m = UPLOAD_CLICKS.exec(path))) { const [, v, cid] = m; return { endpoint: 'uploadClickConversions', handle: (r, f) => uploadClicks(v!, cid!, r, f) }; }
       return null;
     },
-    notFound: (request) => googleError('v17', 404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
+    notFound: (request) => googleError(versionOf(request), 404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
     authenticate(request, tokenOk) {
       const token = bearerToken(request.headers);
       if (!token) return this.invalidToken(request, 'missing');
       if (!tokenOk(token)) return this.invalidToken(request, 'invalid');
+      // a sunset version is gone from Google's front end: every path under it is not found
+      if (!servesGoogle(versionOf(request))) return this.notFound(request);
       const developerToken = header(request.headers, 'developer-token');
       if (!developerToken || developerToken === 'invalid') {
         return googleError(versionOf(request), 401, 'UNAUTHENTICATED', 'The developer token is missing or invalid.', [
@@ -551,7 +554,7 @@ function identifiersProblem(identifiers: GoogleUserIdentifier[]): { code: string
 }
 
 function versionOf(request: SimRequest) {
-  return /^\/(v\d+(?:\.\d+)?)\//.exec(request.path)?.[1] ?? 'v17';
+  return /^\/(v\d+(?:\.\d+)?)\//.exec(request.path)?.[1] ?? SERVED_API_VERSIONS.google.at(-1)!;
 }
 
 function partialFailureStatus(version: string, errors: GoogleAdsError[]) {

@@ -2,6 +2,7 @@
 // one status per element. Needs `Authorization: Bearer`, `LinkedIn-Version: YYYYMM`.
 import { createMemberStore, type MemberStore } from '../memberStore.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
+import { servesLinkedIn } from '../servedApiVersions.ts';
 import { bearerToken, header, isObject, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
 
 export const LINKEDIN_MAX_ELEMENTS = 5_000;
@@ -117,6 +118,7 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       const version = header(request.headers, 'linkedin-version');
       if (!version) return restliError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', 'VERSION_MISSING');
       if (!/^\d{6}(\.\d{2})?$/.test(version)) return restliError(400, `Requested version ${version} is not active`, 'NONEXISTENT_VERSION');
+      if (!servesLinkedIn(version)) return restliError(426, `Requested version ${version} is not active`, 'NONEXISTENT_VERSION');
       return null;
     },
     invalidToken(_request, problem: TokenProblem) {

@@ -13,5 +13,6 @@ import './types/conversionActions.ts';
 import './types/apiKey.ts';
 import './types/paidConfiguration.ts';
 import './types/errorCode.ts';
+import './types/customerTrace.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

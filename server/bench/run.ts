@@ -11,6 +11,7 @@ import { customerIngest, type IngestResult } from './customerIngest.ts';
 import { dashboardQuery, type DashboardResult } from './dashboardQuery.ts';
 import { fullAudienceSync, setUpAudience, type FullSyncResult } from './fullAudienceSync.ts';
 import { incrementalSync, type IncrementalResult } from './incrementalSync.ts';
+import { customerTraceLatency, type TraceLatencyResult } from './customerTraceLatency.ts';
 import { liveFanOut, type FanOutResult } from './liveFanOut.ts';
 import { realtimeConversions, type ConversionsResult } from './realtimeConversions.ts';
 import { note, resultsDir, startEnvironment, stopEmbedded } from './support/environment.ts';
@@ -113,6 +114,18 @@ async function main() {
           ratio: '',
           target: '≤ 512 MB',
           met: full.workerPeakRssMb <= 512,
+        });
+        note('trace');
+        const trace: TraceLatencyResult = await customerTraceLatency(env, sizes.customers);
+        results.customerTraceLatency = trace;
+        console.log('customer trace', trace);
+        rows.push({
+          benchmark: `   customerTrace at ${f(trace.members)} members (1 client)`,
+          figure: `p50 ${f(trace.p50Ms, 1)} ms, p99 ${f(trace.p99Ms, 1)} ms`,
+          floor: `p99 ${f(trace.floorP99Ms, 1)} ms (the SQL alone)`,
+          ratio: `${f(trace.ratioP99, 1)}×`,
+          target: 'p99 < 50 ms',
+          met: trace.p99Ms < 50,
         });
         if (wants('incremental')) {
           note('inc');

@@ -21,6 +21,7 @@ import { createMetrics } from './metrics/createMetrics.ts';
 import { metricsRoutes } from './metrics/serveMetrics.ts';
 import { migrationsDir, webBuildDir } from './paths.ts';
 import { startWorkers } from './pipeline/startWorkers.ts';
+import { startAlerting } from './alerts/startAlerting.ts';
 import { startQueue, type Queue } from './queue/startQueue.ts';
 import { createCredentialsCipher } from './secrets/credentialsCipher.ts';
 import { loadSecret } from './secrets/loadSecret.ts';
@@ -96,7 +97,11 @@ export async function startPaidsync(options: {
     if (serveApi && !config.adminKey && !generatedAdminKey && !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))) {
       logger.warn('every admin API key is revoked; set PAIDSYNC_ADMIN_KEY to create one');
     }
-    if (runWorker) await startWorkers({ pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy, metrics });
+    if (runWorker) {
+      const pipeline = { pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy, metrics };
+      await startWorkers(pipeline);
+      stops.push(await startAlerting({ ctx: pipeline, liveEvents }));
+    }
 
     let httpUrl: string | null = null;
     if (serveApi) {

@@ -16,7 +16,7 @@ import { concurrencyOf } from '../pipeline/loadDestination.ts';
 export interface ClaimedItem {
   id: number;
   sync_job_id: number;
-  operation: 'ADD' | 'REMOVE' | 'CONVERSION';
+  operation: 'ADD' | 'REMOVE' | 'CONVERSION' | 'NOTIFICATION';
   status: 'SENDING' | 'RESENDING';
   row_from: number;
   record_count: number;

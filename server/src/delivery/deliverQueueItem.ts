@@ -11,6 +11,7 @@ import { createDestinationHttp } from './destinationHttp.ts';
 import { withTransaction } from '../db/withTransaction.ts';
 import { ensureAudience } from './ensureAudience.ts';
 import { loadConversionBatch, loadMemberBatch } from './loadBatch.ts';
+import { loadNotificationBody } from './loadNotificationBody.ts';
 import { settleQueueItem, type ItemOutcome } from './settleQueueItem.ts';
 import { sendSplittingOnRejection } from './splitBatch.ts';
 import { withInRunRetries } from './withInRunRetries.ts';
@@ -70,6 +71,13 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       attempt,
     );
   try {
+    if (item.operation === 'NOTIFICATION') {
+      const sendNotification = destination.adapter.sendNotification;
+      if (!sendNotification) throw new PreparationError(`${destination.type} destinations take no webhooks`);
+      const body = await loadNotificationBody(ctx.pool, item.id);
+      await retrying(() => sendNotification(adapterContext, { body, idempotencyKey: `paidsync-${item.id}` }));
+      return { kind: 'delivered', rejected: [] };
+    }
     if (item.operation === 'CONVERSION') {
       const sendConversions = destination.adapter.sendConversions;
       if (!sendConversions) throw new PreparationError(`${destination.type} destinations take no offline conversions`);

@@ -56,4 +56,6 @@ export interface DestinationAdapter {
   ): Promise<BatchResult>;
   /** absent for networks that take no offline conversions */
   sendConversions?(ctx: AdapterContext, batch: { records: ConversionRecord[]; idempotencyKey: string }): Promise<BatchResult>;
+  /** an alert or lifecycle webhook's JSON body (server/src/alerts); only webhook receivers take them */
+  sendNotification?(ctx: AdapterContext, notification: { body: object; idempotencyKey: string }): Promise<BatchResult>;
 }

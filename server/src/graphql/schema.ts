@@ -14,5 +14,6 @@ import './types/apiKey.ts';
 import './types/paidConfiguration.ts';
 import './types/errorCode.ts';
 import './types/customerTrace.ts';
+import './types/alertRule.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

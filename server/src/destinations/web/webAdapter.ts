@@ -31,6 +31,11 @@ export const webAdapter: DestinationAdapter = {
     }));
     return post(ctx, { audience: null, operation: 'conversion', records }, batch.idempotencyKey);
   },
+
+  // signed like a batch; Slack-compatible since the body carries a `text` field
+  async sendNotification(ctx, notification) {
+    return post(ctx, notification.body, notification.idempotencyKey);
+  },
 };
 
 async function post(ctx: AdapterContext, payload: object, idempotencyKey: string): Promise<BatchResult> {

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 it('traces a customer from the nav: a member in one audience, waiting for retry in the other', async () => {
   const page = await signIn(browser, s.t.url, await s.t.keyFor('VIEWER'));
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Customer trace' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Trace', exact: true }).click();
   await page.getByLabel('External id').fill('page-1');
   await page.getByRole('button', { name: 'Trace' }).click();
 

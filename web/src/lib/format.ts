@@ -18,13 +18,14 @@ export const STAGE_LABELS: Record<string, string> = {
   SYNC_MEMBERS: 'Add / remove members',
 };
 
-export const SYNC_TYPES = ['NEXT_BEST_ACTION', 'SEGMENT', 'PII_UPDATE', 'OFFLINE_CONVERSION', 'CONVERSION_AUDIENCE'] as const;
+export const SYNC_TYPES = ['NEXT_BEST_ACTION', 'SEGMENT', 'PII_UPDATE', 'OFFLINE_CONVERSION', 'CONVERSION_AUDIENCE', 'NOTIFICATION'] as const;
 export const SYNC_TYPE_LABELS: Record<string, string> = {
   NEXT_BEST_ACTION: 'Next best action',
   SEGMENT: 'Segment',
   PII_UPDATE: 'PII update',
   OFFLINE_CONVERSION: 'Offline conversion',
   CONVERSION_AUDIENCE: 'Conversion audience',
+  NOTIFICATION: 'Alert / webhook',
 };
 
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'COMPLETED', 'FAILED', 'WITHDRAWN'] as const;
@@ -91,7 +92,7 @@ export const FAILURE_LAYER_LABELS: Record<string, string> = {
   SYNC: 'Sync (talking to the destination)',
 };
 
-export const OPERATION_LABELS: Record<string, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion' };
+export const OPERATION_LABELS: Record<string, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion', NOTIFICATION: 'Webhook' };
 
 export const label = (map: Record<string, string>, value: string | null | undefined) =>
   value == null ? '' : (map[value] ?? value.replaceAll('_', ' ').toLowerCase());

@@ -29,6 +29,7 @@ export const QueueOperationEnum = builder.enumType(QueueOperation, {
     ADD: { description: 'Add its customers to the audience.' },
     REMOVE: { description: 'Remove its customers from the audience (by the identifiers the network holds).' },
     CONVERSION: { description: 'Upload its offline conversions (each with its event id, which the network deduplicates on).' },
+    NOTIFICATION: { description: 'Post one alert or lifecycle webhook to a Web destination (see AlertRule).' },
   },
 });
 

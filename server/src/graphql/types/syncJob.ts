@@ -35,6 +35,7 @@ export const SyncTypeEnum = builder.enumType(SyncType, {
     PII_UPDATE: { description: 'The background agent that resends customers whose PII changed; triggeredBy is the agent.' },
     OFFLINE_CONVERSION: { description: 'Captured conversions going out (capturePaidResponse while offline conversions are enabled, or pushHistoricalConversions); triggeredBy is null.' },
     CONVERSION_AUDIENCE: { description: 'The audience of converted customers, made by each offline conversion job as its child; triggeredBy is null.' },
+    NOTIFICATION: { description: 'One alert or lifecycle webhook going to a Web destination; triggeredBy is "alert: <rule>" or "webhook: <rule>".' },
   },
 });
 export const SyncStageEnum = builder.enumType(SyncStage, {

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/webhookReceiver.ts';
+
+const SECRET = 'windowed-signing-secret';
+let s: SyncScenario;
+let receiver: WebhookReceiver;
+let hook: string;
+beforeAll(async () => {
+  s = await startSyncScenario();
+  receiver = await startWebhookReceiver(SECRET);
+  hook = (await s.t.ok<{ createDestination: { id: string } }>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
+    i: { name: 'windowed receiver', type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: SECRET } },
+  })).createDestination.id;
+});
+afterAll(async () => {
+  await s?.stop();
+  await receiver?.close();
+});
+
+const rule = (i: Record<string, unknown>) => s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { webhookDestinationId: hook, ...i } });
+
+it('fires a rejection-rate rule when more than its percentage of records were rejected, not below it', async () => {
+  const fine = await s.webDestination('rate-fine', { batchSize: 10 });
+  const bad = await s.webDestination('rate-bad', { batchSize: 10 });
+  await rule({ name: 'Fine rejects', kind: 'REJECTION_RATE', threshold: 20, destinationId: fine });
+  await rule({ name: 'Bad rejects', kind: 'REJECTION_RATE', threshold: 20, destinationId: bad });
+  await s.control({ faults: [{ network: 'web', endpoint: 'rate-bad', kind: 'rejectRecords', values: ['rb-0', 'rb-1'] }] });
+  expect((await s.syncNewCustomersTo(fine, 'rf', 4)).recordsRejected).toBe(0);
+  expect((await s.syncNewCustomersTo(bad, 'rb', 4)).recordsRejected).toBe(2);
+
+  const [alert] = await receiver.waitFor((r) => r.some((x) => (x.rule as { name: string }).name === 'Bad rejects'), 'the rejection-rate alert');
+  expect(alert!.text).toMatch(/“Bad rejects”: 50\.0 % of records rejected in the last 60 min \(2 of 4; threshold 20 %\)/);
+  expect(receiver.received.filter((r) => (r.rule as { name: string }).name === 'Fine rejects'), 'no alert for the destination under its threshold').toEqual([]);
+});
+
+it('fires a waiting-for-retry rule once items wait longer than its hours', async () => {
+  const down = await s.webDestination('wait-down', { batchSize: 10 });
+  await rule({ name: 'Stuck items', kind: 'WAITING_FOR_RETRY', threshold: 0, destinationId: down });
+  await s.control({ faults: [{ network: 'web', endpoint: 'wait-down', kind: 'outage', mode: 'unavailable' }] });
+  expect((await s.syncNewCustomersTo(down, 'wd')).status).toBe('FAILED');
+  const received = await receiver.waitFor((r) => r.some((x) => (x.rule as { name: string }).name === 'Stuck items'), 'the waiting-for-retry alert');
+  expect(received.find((x) => (x.rule as { name: string }).name === 'Stuck items')!.text).toMatch(/1 queue item\(s\) have waited for retry for more than 0 h/);
+});
+
+it('lets only an ADMIN manage rules, and only with a Web destination as receiver', async () => {
+  const operator = await s.t.keyFor('OPERATOR');
+  const refused = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: hook } }, operator);
+  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await s.t.gql('{ alertRules { id } }', {}, operator)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(
+    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
+    { i: { name: 'not a webhook', type: 'FACEBOOK_ADS', settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1', pixelId: '5' }, credentials: { accessToken: 't' } } },
+  );
+  const wrong = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
+    i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: createDestination.id },
+  });
+  expect(wrong.errors?.[0]).toMatchObject({ message: 'webhookDestinationId must name a WEB destination', extensions: { code: 'BAD_USER_INPUT' } });
+});

@@ -23,8 +23,8 @@ afterAll(() => t?.stop());
 const codes = (result: { errors?: Array<{ extensions?: Record<string, any> }> }) => (result.errors ?? []).map((e) => e.extensions?.code);
 
 // operations an OPERATOR may not use (DESIGN.md: ADMIN "also manages destinations and keys")
-const ADMIN_ONLY_MUTATIONS = ['createDestination', 'updateDestination', 'createApiKey', 'revokeApiKey', 'updatePaidConfiguration'];
-const ADMIN_ONLY_QUERIES = ['apiKeys'];
+const ADMIN_ONLY_MUTATIONS = ['createDestination', 'updateDestination', 'createApiKey', 'revokeApiKey', 'updatePaidConfiguration', 'createAlertRule', 'removeAlertRule'];
+const ADMIN_ONLY_QUERIES = ['apiKeys', 'alertRules'];
 
 async function createDmpDestination(name: string) {
   const data = await t.ok(
@@ -118,6 +118,8 @@ describe('OPERATOR', () => {
       ['createApiKey', `mutation { createApiKey(name: "operator-made", role: ADMIN) { key } }`, {}],
       ['revokeApiKey', `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: viewerKeyId }],
       ['updatePaidConfiguration', `mutation { updatePaidConfiguration(input: { offlineConversionsEnabled: true }) { offlineConversionsEnabled } }`, {}],
+      ['createAlertRule', `mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }`, { i: { name: 'operator alert', kind: 'LIFECYCLE', webhookDestinationId: destinationId } }],
+      ['removeAlertRule', `mutation($id: ID!) { removeAlertRule(id: $id) { id } }`, { id: Buffer.from('AlertRule:1').toString('base64') }],
     ];
     expect(attempts.map((a) => a[0]).sort(), 'every admin-only mutation is tried').toEqual([...ADMIN_ONLY_MUTATIONS].sort());
     for (const [name, query, variables] of attempts) {

@@ -16,12 +16,9 @@ afterAll(async () => {
 
 it('keeps an alert through an outage of its receiver: waits for retry, then is delivered, with its calls in the API inspector', async () => {
   const failing = await s.webDestination('down-dest', { batchSize: 10 });
-  const { createDestination: hook } = await s.t.ok<{ createDestination: { id: string } }>(
-    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    { i: { name: 'flaky receiver', type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: SECRET } } },
-  );
+  const hook = await receiver.destination(s.t, 'flaky receiver');
   await s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
-    i: { name: 'Failing sync', kind: 'JOB_FAILED', webhookDestinationId: hook.id },
+    i: { name: 'Failing sync', kind: 'JOB_FAILED', webhookDestinationId: hook },
   });
   receiver.failFirst = 4; // every in-run attempt of the first delivery
   await s.control({ faults: [{ network: 'web', endpoint: 'down-dest', kind: 'invalidToken' }] });
@@ -41,7 +38,7 @@ it('keeps an alert through an outage of its receiver: waits for retry, then is d
   expect(receiver.received.map((r) => r.event), 'delivered once, after the outage').toEqual(['alert']);
   const { apiCalls } = await s.t.ok<{ apiCalls: { edges: Array<{ node: { statusCode: number | null } }> } }>(
     'query($d: ID!) { apiCalls(first: 20, destinationId: $d) { edges { node { statusCode } } } }',
-    { d: hook.id },
+    { d: hook },
   );
   const statuses = apiCalls.edges.map((e) => e.node.statusCode);
   expect(statuses, 'the failed and the delivered calls show in the API inspector').toEqual(expect.arrayContaining([503, 200]));

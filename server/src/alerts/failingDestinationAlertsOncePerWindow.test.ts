@@ -16,13 +16,10 @@ afterAll(async () => {
 
 it('fires a failing destination\'s alert once per rule window, signed, with a Slack-compatible text', async () => {
   const failing = await s.webDestination('failing', { batchSize: 10 });
-  const { createDestination: hook } = await s.t.ok<{ createDestination: { id: string } }>(
-    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    { i: { name: 'alerts receiver', type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: SECRET } } },
-  );
+  const hook = await receiver.destination(s.t, 'alerts receiver');
   const { createAlertRule } = await s.t.ok<{ createAlertRule: { id: string; kind: string } }>(
     'mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id kind } }',
-    { i: { name: 'Failing sync', kind: 'JOB_FAILED', windowMinutes: 60, destinationId: failing, webhookDestinationId: hook.id } },
+    { i: { name: 'Failing sync', kind: 'JOB_FAILED', windowMinutes: 60, destinationId: failing, webhookDestinationId: hook } },
   );
   expect(createAlertRule.kind).toBe('JOB_FAILED');
   await s.control({ faults: [{ network: 'web', endpoint: 'failing', kind: 'invalidToken' }] });

@@ -17,12 +17,9 @@ afterAll(async () => {
 it('sends signed lifecycle webhooks when a job starts, completes and fails, and none about its own deliveries', async () => {
   const healthy = await s.webDestination('healthy', { batchSize: 10 });
   const broken = await s.webDestination('broken', { batchSize: 10 });
-  const { createDestination: hook } = await s.t.ok<{ createDestination: { id: string } }>(
-    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    { i: { name: 'lifecycle receiver', type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: SECRET } } },
-  );
+  const hook = await receiver.destination(s.t, 'lifecycle receiver');
   await s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
-    i: { name: 'Job lifecycle', kind: 'LIFECYCLE', webhookDestinationId: hook.id },
+    i: { name: 'Job lifecycle', kind: 'LIFECYCLE', webhookDestinationId: hook },
   });
   await s.control({ faults: [{ network: 'web', endpoint: 'broken', kind: 'invalidToken' }] });
 

@@ -9,9 +9,7 @@ let hook: string;
 beforeAll(async () => {
   s = await startSyncScenario();
   receiver = await startWebhookReceiver(SECRET);
-  hook = (await s.t.ok<{ createDestination: { id: string } }>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
-    i: { name: 'windowed receiver', type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: SECRET } },
-  })).createDestination.id;
+  hook = await receiver.destination(s.t, 'windowed receiver');
 });
 afterAll(async () => {
   await s?.stop();

@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestApp } from './testApp.ts';
 
 export interface ReceivedWebhook {
   event: string;
@@ -17,6 +18,8 @@ export interface WebhookReceiver {
   /** requests answered so far, including the refused ones */
   requests: number;
   failFirst: number;
+  /** a WEB destination pointing here with the receiver's signing secret; its global id */
+  destination(t: TestApp, name: string): Promise<string>;
   /** waits until `predicate` holds for what was received; fails with what arrived */
   waitFor(predicate: (received: ReceivedWebhook[]) => boolean, what: string, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -28,6 +31,12 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     received: [],
     requests: 0,
     failFirst: 0,
+    async destination(t, name) {
+      const data = await t.ok<{ createDestination: { id: string } }>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
+        i: { name, type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: secret } },
+      });
+      return data.createDestination.id;
+    },
     async waitFor(predicate, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {

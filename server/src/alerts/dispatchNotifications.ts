@@ -33,7 +33,9 @@ interface LifecycleRow {
 }
 
 /** returns how many webhooks it queued and whether events are left for another run */
-export async function dispatchNotifications(ctx: PipelineContext): Promise<{ queued: number; more: boolean }> {
+/** `windowed`: evaluate the windowed rules' conditions too (each a query over recent jobs), which the
+ * caller spaces out; JOB_FAILED and lifecycle rules follow the events every time. */
+export async function dispatchNotifications(ctx: PipelineContext, options: { windowed: boolean }): Promise<{ queued: number; more: boolean }> {
   return withTransaction(ctx.pool, async (tx) => {
     const { rows: events } = await tx.query<LifecycleRow>(
       `WITH e AS (
@@ -61,7 +63,7 @@ export async function dispatchNotifications(ctx: PipelineContext): Promise<{ que
         if (await fireOncePerWindow(tx, rule.id)) await send(rule, `alert: ${rule.name}`, alertBody(rule, text, e));
       }
     }
-    for (const rule of rules.filter((r) => r.kind !== 'LIFECYCLE' && r.kind !== 'JOB_FAILED')) {
+    for (const rule of options.windowed ? rules.filter((r) => r.kind !== 'LIFECYCLE' && r.kind !== 'JOB_FAILED') : []) {
       const text = await alertCondition(tx, rule);
       if (text && (await fireOncePerWindow(tx, rule.id))) await send(rule, `alert: ${rule.name}`, alertBody(rule, text));
     }

@@ -41,6 +41,19 @@ it('fires a waiting-for-retry rule once items wait longer than its hours', async
   expect(received.find((x) => (x.rule as { name: string }).name === 'Stuck items')!.text).toMatch(/1 queue item\(s\) have waited for retry for more than 0 h/);
 });
 
+it('fires a throttling rule when the network pauses a destination for longer than its minutes, and a not-completed rule', async () => {
+  const throttled = await s.webDestination('throttled', { batchSize: 10 });
+  await rule({ name: 'Long pause', kind: 'DESTINATION_PAUSED', threshold: 5, destinationId: throttled });
+  await rule({ name: 'Not completed', kind: 'SYNC_NOT_COMPLETED', threshold: 0, destinationId: throttled });
+  await s.control({ faults: [{ network: 'web', endpoint: 'throttled', kind: 'rateLimit', retryAfterSeconds: 600, count: 1 }] });
+  const job = await s.syncNewCustomersTo(throttled, 'th');
+  expect(job.status, 'a pause longer than the run leaves the item to the resend').toBe('FAILED');
+  const named = (name: string) => (r: Array<{ rule?: unknown }>) => r.some((x) => (x.rule as { name: string } | undefined)?.name === name);
+  const received = await receiver.waitFor((r) => named('Long pause')(r) && named('Not completed')(r), 'the throttling and not-completed alerts');
+  expect(received.find((x) => (x.rule as { name: string }).name === 'Long pause')!.text).toMatch(/throttled is paused by the network's throttling until/);
+  expect(received.find((x) => (x.rule as { name: string }).name === 'Not completed')!.text).toMatch(/1 sync\(s\) have not completed for more than 0 h/);
+});
+
 it('lets only an ADMIN manage rules, and only with a Web destination as receiver', async () => {
   const operator = await s.t.keyFor('OPERATOR');
   const refused = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: hook } }, operator);

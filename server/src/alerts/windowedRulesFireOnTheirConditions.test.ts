@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/webhookReceiver.ts';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../test/support/webhookReceiver.ts';
 
 const SECRET = 'windowed-signing-secret';
 let s: SyncScenario;
@@ -16,6 +16,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+const ruleOf = (webhook: ReceivedWebhook) => (webhook.rule as { name: string } | undefined)?.name;
+const fromRule = (name: string) => (received: ReceivedWebhook[]) => received.filter((x) => ruleOf(x) === name);
 const rule = (i: Record<string, unknown>) => s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { webhookDestinationId: hook, ...i } });
 
 it('fires a rejection-rate rule when more than its percentage of records were rejected, not below it', async () => {
@@ -27,9 +29,9 @@ it('fires a rejection-rate rule when more than its percentage of records were re
   expect((await s.syncNewCustomersTo(fine, 'rf', 4)).recordsRejected).toBe(0);
   expect((await s.syncNewCustomersTo(bad, 'rb', 4)).recordsRejected).toBe(2);
 
-  const [alert] = await receiver.waitFor((r) => r.some((x) => (x.rule as { name: string }).name === 'Bad rejects'), 'the rejection-rate alert');
+  const [alert] = fromRule('Bad rejects')(await receiver.waitFor((r) => fromRule('Bad rejects')(r).length > 0, 'the rejection-rate alert'));
   expect(alert!.text).toMatch(/“Bad rejects”: 50\.0 % of records rejected in the last 60 min \(2 of 4; threshold 20 %\)/);
-  expect(receiver.received.filter((r) => (r.rule as { name: string }).name === 'Fine rejects'), 'no alert for the destination under its threshold').toEqual([]);
+  expect(fromRule('Fine rejects')(receiver.received), 'no alert for the destination under its threshold').toEqual([]);
 });
 
 it('fires a waiting-for-retry rule once items wait longer than its hours', async () => {
@@ -37,8 +39,8 @@ it('fires a waiting-for-retry rule once items wait longer than its hours', async
   await rule({ name: 'Stuck items', kind: 'WAITING_FOR_RETRY', threshold: 0, destinationId: down });
   await s.control({ faults: [{ network: 'web', endpoint: 'wait-down', kind: 'outage', mode: 'unavailable' }] });
   expect((await s.syncNewCustomersTo(down, 'wd')).status).toBe('FAILED');
-  const received = await receiver.waitFor((r) => r.some((x) => (x.rule as { name: string }).name === 'Stuck items'), 'the waiting-for-retry alert');
-  expect(received.find((x) => (x.rule as { name: string }).name === 'Stuck items')!.text).toMatch(/1 queue item\(s\) have waited for retry for more than 0 h/);
+  const received = await receiver.waitFor((r) => fromRule('Stuck items')(r).length > 0, 'the waiting-for-retry alert');
+  expect(fromRule('Stuck items')(received)[0]!.text).toMatch(/1 queue item\(s\) have waited for retry for more than 0 h/);
 });
 
 it('fires a throttling rule when the network pauses a destination for longer than its minutes, and a not-completed rule', async () => {
@@ -48,10 +50,9 @@ it('fires a throttling rule when the network pauses a destination for longer tha
   await s.control({ faults: [{ network: 'web', endpoint: 'throttled', kind: 'rateLimit', retryAfterSeconds: 600, count: 1 }] });
   const job = await s.syncNewCustomersTo(throttled, 'th');
   expect(job.status, 'a pause longer than the run leaves the item to the resend').toBe('FAILED');
-  const named = (name: string) => (r: Array<{ rule?: unknown }>) => r.some((x) => (x.rule as { name: string } | undefined)?.name === name);
-  const received = await receiver.waitFor((r) => named('Long pause')(r) && named('Not completed')(r), 'the throttling and not-completed alerts');
-  expect(received.find((x) => (x.rule as { name: string }).name === 'Long pause')!.text).toMatch(/throttled is paused by the network's throttling until/);
-  expect(received.find((x) => (x.rule as { name: string }).name === 'Not completed')!.text).toMatch(/1 sync\(s\) have not completed for more than 0 h/);
+  const received = await receiver.waitFor((r) => fromRule('Long pause')(r).length > 0 && fromRule('Not completed')(r).length > 0, 'the throttling and not-completed alerts');
+  expect(fromRule('Long pause')(received)[0]!.text).toMatch(/throttled is paused by the network's throttling until/);
+  expect(fromRule('Not completed')(received)[0]!.text).toMatch(/1 sync\(s\) have not completed for more than 0 h/);
 });
 
 it('lets only an ADMIN manage rules, and only with a Web destination as receiver', async () => {

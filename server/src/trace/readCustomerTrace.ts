@@ -67,8 +67,8 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
   const customer = found[0];
   if (!customer) return null;
 
-  const [segments, audiences, jobs, rejections] = await Promise.all([
-    segmentsOf(db, customer.id),
+  const [allSegments, audiences, jobs, rejections] = await Promise.all([
+    everySegmentFor(db, customer.id),
     db.query<{
       id: number; name: string; scope_key: string; destination_id: number; destination_name: string; type: string;
       confirmed_at: Date | null; identifiers: string | null;
@@ -108,8 +108,7 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
     ),
   ]);
 
-  const inSegment = new Map(segments.map((s) => [s.id, s]));
-  const segmentNames = await segmentNamesFor(db, audiences.rows.map((a) => a.scope_key));
+  const segmentById = new Map(allSegments.map((s) => [s.id, s]));
   const result: TraceAudience[] = [];
   for (const a of audiences.rows) {
     const audienceJobs: TraceJob[] = jobs.rows.filter((j) => j.audience_id === a.id).map((j) => ({
@@ -121,8 +120,8 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
     }));
     const audienceRejections = rejections.rows.filter((r) => r.audience_id === a.id).map((r) => ({ syncJobId: r.sync_job_id, reason: r.reason, at: r.created_at }));
     const segmentId = /^segment:(\d+)$/.exec(a.scope_key)?.[1];
-    const segment = segmentId === undefined ? null
-      : { id: Number(segmentId), name: segmentNames.get(Number(segmentId)) ?? '', includesCustomer: inSegment.has(Number(segmentId)) };
+    const scope = segmentId === undefined ? undefined : segmentById.get(Number(segmentId));
+    const segment = scope ? { id: scope.id, name: scope.name, includesCustomer: scope.includes } : null;
     const member = a.confirmed_at !== null;
     result.push({
       audienceId: a.id, audienceName: a.name, destinationId: a.destination_id, destinationName: a.destination_name, destinationType: a.type,
@@ -131,6 +130,7 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
       segment, jobs: audienceJobs, rejections: audienceRejections,
     });
   }
+  const segments = allSegments.filter((s) => s.includes).map(({ id, name, paidSyncEnabled }) => ({ id, name, paidSyncEnabled }));
   return { customerId: customer.id, externalId, adConsent: customer.ad_consent, segments, audiences: result };
 }
 
@@ -145,23 +145,17 @@ function verdictFor(member: boolean, consent: boolean, inScope: boolean | null, 
   return 'NOT_IN_SCOPE';
 }
 
-async function segmentsOf(db: pg.Pool, customerId: number): Promise<Array<{ id: number; name: string; paidSyncEnabled: boolean }>> {
-  const { rows: all } = await db.query<{ id: number; name: string; paid_sync_enabled: boolean; criteria: unknown }>(
+/** every segment, and whether it holds the customer (its list's key, or its criteria on this one row) */
+async function everySegmentFor(db: pg.Pool, customerId: number) {
+  const { rows } = await db.query<{ id: number; name: string; paid_sync_enabled: boolean; criteria: unknown }>(
     'SELECT id, name, paid_sync_enabled, criteria FROM segments ORDER BY name',
   );
-  const held = await Promise.all(all.map(async (segment) => {
+  return Promise.all(rows.map(async (segment) => {
     const params: unknown[] = [customerId];
     const predicate = segmentPredicate(segment, params);
     const { rowCount } = await db.query(`SELECT 1 FROM customers c WHERE c.id = $1 AND ${predicate}`, params);
-    return rowCount ? { id: segment.id, name: segment.name, paidSyncEnabled: segment.paid_sync_enabled } : null;
+    return { id: segment.id, name: segment.name, paidSyncEnabled: segment.paid_sync_enabled, includes: !!rowCount };
   }));
-  return held.filter((s) => s !== null);
-}
-
-async function segmentNamesFor(db: pg.Pool, scopeKeys: string[]): Promise<Map<number, string>> {
-  const ids = scopeKeys.map((k) => /^segment:(\d+)$/.exec(k)?.[1]).filter((id) => id !== undefined).map(Number);
-  const { rows } = await db.query<{ id: number; name: string }>('SELECT id, name FROM segments WHERE id = ANY ($1::int[])', [ids]);
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Every hashed value in a payload's identifiers JSON, named by where it sits, cut to a prefix. */

@@ -4,7 +4,7 @@
 // automatic retry schedule.
 import type pg from 'pg';
 import { createDestinationHttp } from '../../delivery/destinationHttp.ts';
-import { isDeliveryError } from '../../delivery/deliveryError.ts';
+import { isDeliveryError } from '../../destinations/deliveryError.ts';
 import { ensureAudience } from '../../delivery/ensureAudience.ts';
 import { inTransaction, QUEUES } from '../../queue/queues.ts';
 import { createConversionAudienceJobs } from '../conversions/createConversionAudienceJobs.ts';

@@ -9,7 +9,7 @@ import { ensureAudience } from '../../delivery/ensureAudience.ts';
 import { inTransaction, QUEUES } from '../../queue/queues.ts';
 import { createConversionAudienceJobs } from '../conversions/createConversionAudienceJobs.ts';
 import { failSyncJob } from '../failSyncJob.ts';
-import { loadDestination, secretsOf } from '../loadDestination.ts';
+import { loadDestination, secretsOf } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 

@@ -4,11 +4,11 @@
 import type pg from 'pg';
 import { inTransaction, QUEUES } from '../queue/queues.ts';
 import type { PgBoss } from 'pg-boss';
-import { refreshConversionStatuses } from '../pipeline/conversions/refreshConversionStatuses.ts';
-import { failSyncJob } from '../pipeline/failSyncJob.ts';
-import { settleSyncJob } from '../pipeline/settleSyncJob.ts';
+import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
+import { failSyncJob } from './failSyncJob.ts';
+import { settleSyncJob } from './settleSyncJob.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import type { ClaimedItem } from './claimQueueItem.ts';
+import type { ClaimedItem } from '../delivery/claimQueueItem.ts';
 
 export type ItemOutcome =
   | { kind: 'delivered'; rejected: Array<{ key: string; reason: string; customerId?: number }>; matchRate?: string }

@@ -1,20 +1,21 @@
 // Delivers one queue item: claim it, make sure its audience exists, send its records in one
 // request (split on whole-batch refusals, retried within the run), and settle what happened.
 import type { AdapterContext } from '../destinations/adapter.ts';
-import { loadDestination, secretsOf } from '../pipeline/loadDestination.ts';
-import { PreparationError, type PipelineContext } from '../pipeline/pipelineContext.ts';
-import { failSyncJob } from '../pipeline/failSyncJob.ts';
-import { backoffDelay } from './backoff.ts';
+import { loadDestination, secretsOf } from '../delivery/loadDestination.ts';
+import type { PipelineContext } from './pipelineContext.ts';
+import { PreparationError } from '../delivery/preparationError.ts';
+import { failSyncJob } from './failSyncJob.ts';
+import { backoffDelay } from '../delivery/backoff.ts';
 import { sleep } from '../sleep.ts';
-import { claimQueueItem, extendLease, type ClaimedItem } from './claimQueueItem.ts';
+import { claimQueueItem, extendLease, type ClaimedItem } from '../delivery/claimQueueItem.ts';
 import { isDeliveryError } from '../destinations/deliveryError.ts';
-import { createDestinationHttp } from './destinationHttp.ts';
+import { createDestinationHttp } from '../delivery/destinationHttp.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import { ensureAudience } from './ensureAudience.ts';
-import { loadConversionBatch, loadMemberBatch } from './loadBatch.ts';
+import { ensureAudience } from '../delivery/ensureAudience.ts';
+import { loadConversionBatch, loadMemberBatch } from '../delivery/loadBatch.ts';
 import { settleQueueItem, type ItemOutcome } from './settleQueueItem.ts';
-import { sendSplittingOnRejection } from './splitBatch.ts';
-import { withInRunRetries } from './withInRunRetries.ts';
+import { sendSplittingOnRejection } from '../delivery/splitBatch.ts';
+import { withInRunRetries } from '../delivery/withInRunRetries.ts';
 
 /** How often a delivery asks again for a slot while its destination has all of them in flight. */
 const SLOT_POLL_MS = { first: 50, most: 500 };

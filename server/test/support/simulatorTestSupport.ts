@@ -1,7 +1,7 @@
 // Shared by the simulator's tests: a started simulator plus terse JSON calls against it.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { ControlRequest } from './control/handleControl.ts';
-import { startSimulator, type StartedSimulator } from './startSimulator.ts';
+import type { ControlRequest } from '../../src/simulator/control/handleControl.ts';
+import { startSimulator, type StartedSimulator } from '../../src/simulator/startSimulator.ts';
 
 export interface SimCall {
   status: number;

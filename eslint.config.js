@@ -37,6 +37,9 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['web/**'],
     rules: {
       // the dashboard is served at / with no paths.base, and most links only change the query
       // string of the page they are on: resolve() would add nothing

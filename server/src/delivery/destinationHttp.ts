@@ -10,7 +10,7 @@ import https from 'node:https';
 import type pg from 'pg';
 import { redactSecrets } from '../logger.ts';
 import { DeliveryError } from '../destinations/deliveryError.ts';
-import type { DestinationHttp, HttpRequest, HttpResponse } from '../destinations/adapter.ts';
+import type { DestinationHttp, HttpRequest } from '../destinations/adapter.ts';
 import { NetworkPolicyError, type NetworkPolicy } from './networkPolicy.ts';
 
 export const API_CALL_BODY_LIMIT = 4096;

@@ -6,7 +6,7 @@ import { startSimulator, type StartedSimulator } from '../../src/simulator/start
 export interface SimCall {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire JSON under test
+  body: any; // wire JSON under test
 }
 
 export interface TestSimulator {

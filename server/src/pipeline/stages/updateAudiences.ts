@@ -3,13 +3,13 @@
 // sync layer's: bad credentials fail the job; a network that stays down leaves every item to the
 // automatic retry schedule.
 import type pg from 'pg';
-import { createDestinationHttp } from '../../delivery/destinationHttp.ts';
 import { isDeliveryError } from '../../destinations/deliveryError.ts';
 import { ensureAudience } from '../../delivery/ensureAudience.ts';
 import { inTransaction, QUEUES } from '../../queue/queues.ts';
 import { createConversionAudienceJobs } from '../conversions/createConversionAudienceJobs.ts';
 import { failSyncJob } from '../failSyncJob.ts';
-import { loadDestination, secretsOf } from '../../delivery/loadDestination.ts';
+import { loadDestination } from '../../delivery/loadDestination.ts';
+import { adapterContextFor } from '../adapterContextFor.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 
@@ -27,14 +27,7 @@ export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx:
       destination,
       audienceId: job.audience_id!,
       backoffBaseMs: ctx.config.backoffBaseMs,
-      adapterContext: {
-        destination: { id: destination.id, name: destination.name, type: destination.type, settings: destination.settings },
-        credentials: destination.credentials,
-        syncJobId: job.id,
-        awaitingResponse: async () => {},
-        http: createDestinationHttp({ pool: ctx.pool, networkPolicy: ctx.networkPolicy, destinationId: destination.id, syncJobId: job.id, queueItemId: null, secrets: secretsOf(destination),
-          observe: (status, seconds) => ctx.metrics?.observeRequest({ destinationId: destination.id, status, seconds }) }),
-      },
+      adapterContext: adapterContextFor(ctx, destination, { syncJobId: job.id, queueItemId: null }),
     });
     return 'SYNC_MEMBERS';
   } catch (error) {

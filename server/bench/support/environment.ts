@@ -93,8 +93,6 @@ function spawnServer(name: string, role: 'api' | 'worker', env: Record<string, s
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
   const deadline = Date.now() + timeoutMs;
-  const started = performance.now();
-  const timeline: Record<string, number> = {};
   for (;;) {
     if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode} (see bench-results/logs)`);
     if (await check().catch(() => false)) return;

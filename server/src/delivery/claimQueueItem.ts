@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { withTransaction } from '../db/withTransaction.ts';
 import { adapterFor } from '../destinations/adapters.ts';
 import type { DestinationType } from '../generated/prisma/enums.ts';
-import { concurrencyOf } from '../pipeline/loadDestination.ts';
+import { concurrencyOf } from './loadDestination.ts';
 
 export interface ClaimedItem {
   id: number;

@@ -9,7 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type pg from 'pg';
 import { redactSecrets } from '../logger.ts';
-import { DeliveryError } from './deliveryError.ts';
+import { DeliveryError } from '../destinations/deliveryError.ts';
+import type { DestinationHttp, HttpRequest } from '../destinations/adapter.ts';
 import { NetworkPolicyError, type NetworkPolicy } from './networkPolicy.ts';
 
 export const API_CALL_BODY_LIMIT = 4096;
@@ -18,25 +19,6 @@ const REDACTION_MARGIN = 64 * 1024;
 /** an answer longer than this is a fault of the destination, not something to hold in memory */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  json<T = any>(): T | null;
-}
-
-export interface HttpRequest {
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  timeoutMs?: number;
-}
-
-export interface DestinationHttp {
-  request(request: HttpRequest): Promise<HttpResponse>;
-}
 
 export function createDestinationHttp(options: {
   pool: pg.Pool;

@@ -5,7 +5,7 @@
 // row lock would make each one wait for any other delivery's settlement (which updates the row).
 import type pg from 'pg';
 import type { AdapterContext } from '../destinations/adapter.ts';
-import type { LoadedDestination } from '../pipeline/loadDestination.ts';
+import type { LoadedDestination } from './loadDestination.ts';
 import { withInRunRetries } from './withInRunRetries.ts';
 
 export async function ensureAudience(options: {

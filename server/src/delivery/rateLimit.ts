@@ -8,8 +8,8 @@
 // destination paused takes no token: it waits and asks again, as the pause may have grown meanwhile;
 // a pause longer than the caller may wait is a throttle that outlasts the run (DeliveryError).
 import type pg from 'pg';
-import { sleep } from './backoff.ts';
-import { DeliveryError } from './deliveryError.ts';
+import { sleep } from '../sleep.ts';
+import { DeliveryError } from '../destinations/deliveryError.ts';
 
 export async function waitForRequestSlot(
   db: pg.Pool,

@@ -1,7 +1,7 @@
 // When a network refuses a whole batch because of one bad record, halve it and send each half,
 // again and again, until every record is either accepted or isolated with the network's reason.
 // k bad records among n cost O(k·log n) requests.
-import { DeliveryError } from './deliveryError.ts';
+import { DeliveryError } from '../destinations/deliveryError.ts';
 
 export interface SplitOutcome {
   rejected: Array<{ key: string; reason: string }>;

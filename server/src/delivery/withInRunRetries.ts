@@ -4,8 +4,9 @@
 // destination that the next slot waits out. What outlasts the run
 // is rethrown for the caller to turn into WAITING_FOR_RETRY.
 import type pg from 'pg';
-import { backoffDelay, sleep } from './backoff.ts';
-import { isDeliveryError } from './deliveryError.ts';
+import { backoffDelay } from './backoff.ts';
+import { sleep } from '../sleep.ts';
+import { isDeliveryError } from '../destinations/deliveryError.ts';
 import { pauseDestination, waitForRequestSlot } from './rateLimit.ts';
 
 export const IN_RUN_ATTEMPTS = 4;

@@ -1,8 +1,28 @@
 // What every destination adapter implements. Adapters speak their network's wire format and
 // classify failures as DeliveryErrors; batching, backoff, rate limits, splitting and statuses are
 // the delivery engine's (server/src/delivery), the same for every network.
-import type { DestinationHttp } from '../delivery/destinationHttp.ts';
 import type { DestinationType } from '../generated/prisma/enums.ts';
+
+/** How an adapter reaches its network: delivery/destinationHttp.ts implements it with the network
+ *  policy, redirects refused, timeouts and an ApiCall row per request. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json<T = any>(): T | null;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface DestinationHttp {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
 
 export interface AdapterContext {
   destination: { id: number; name: string; type: DestinationType; settings: Record<string, any> };

@@ -3,7 +3,7 @@
 // so the sync completes with exactly one audience in each network, holding every member.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from './google/endToEndSupport.ts';
+import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 const SEGMENT = 'Lost answer segment';

@@ -43,11 +43,3 @@ export interface SyncJobRow {
   dry_run: boolean;
   parent_id: number | null;
 }
-
-/** A refusal found before any destination call: the job fails in the PREPARATION layer. */
-export class PreparationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreparationError';
-  }
-}

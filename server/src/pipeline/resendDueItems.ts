@@ -2,7 +2,6 @@
 // PAIDSYNC_RETRY_INTERVAL_SECONDS from its last attempt, then becomes RESENDING and is delivered
 // again, and its job RUNNING (with no end) until they settle. Membership items that a newer full-diff
 // job of the same audience covers are WITHDRAWN instead (supersededItem.ts).
-import type pg from 'pg';
 import { withTransaction } from '../db/withTransaction.ts';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
 import type { PipelineContext } from './pipelineContext.ts';

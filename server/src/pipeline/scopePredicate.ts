@@ -4,7 +4,8 @@
 // job needs no such help: a rejected customer it keeps has no membership, so its diff adds it.
 import type pg from 'pg';
 import { segmentPredicate } from '../segments/segmentMembers.ts';
-import { PreparationError, type SyncJobRow } from './pipelineContext.ts';
+import type { SyncJobRow } from './pipelineContext.ts';
+import { PreparationError } from '../delivery/preparationError.ts';
 
 export async function scopePredicate(db: pg.PoolClient | pg.Pool, job: SyncJobRow, params: unknown[]): Promise<string> {
   const own = await ownScope(db, job, params);

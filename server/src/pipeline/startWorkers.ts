@@ -1,5 +1,5 @@
 // Registers this process's handlers for every pipeline queue, and the recurring schedules.
-import { deliverQueueItem } from '../delivery/deliverQueueItem.ts';
+import { deliverQueueItem } from './deliverQueueItem.ts';
 import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
 import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';

@@ -33,6 +33,7 @@ export async function resealCredentials(options: { pool: pg.Pool; cipher: Creden
       sealed.push(cipher.seal(cipher.open(row.credentials_encrypted)));
     }
     if (ids.length) {
+      // plain SQL beside the resolvers' Prisma writes: every destination re-sealed in one statement
       const result = await client.query(
         `UPDATE destinations d SET credentials_encrypted = v.sealed
            FROM unnest($1::int[], $2::text[]) AS v(id, sealed) WHERE d.id = v.id`,

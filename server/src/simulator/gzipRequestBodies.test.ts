@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from './simulatorTestSupport.ts';
+import { useSimulator } from '../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 

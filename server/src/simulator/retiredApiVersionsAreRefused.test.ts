@@ -5,7 +5,7 @@ import { FACEBOOK_DEFAULT_VERSION } from '../destinations/facebook/facebookApi.t
 import { GOOGLE_DEFAULT_VERSION } from '../destinations/google/googleApi.ts';
 import { LINKEDIN_DEFAULT_VERSION } from '../destinations/linkedin/linkedinApi.ts';
 import { servesFacebook, servesGoogle, servesLinkedIn } from './servedApiVersions.ts';
-import { fbToken, GOOGLE_HEADERS, LINKEDIN_HEADERS, useSimulator } from './simulatorTestSupport.ts';
+import { fbToken, GOOGLE_HEADERS, LINKEDIN_HEADERS, useSimulator } from '../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const audience = { name: 'Versions', subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY' };

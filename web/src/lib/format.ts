@@ -1,15 +1,11 @@
 // Labels and time formatting shared by every view.
+import type { DeliveryStatus, DestinationType, FailureLayer, QueueOperation, RealtimeSource, SyncJobStatus, SyncStage, SyncType } from './gql/graphql';
 
-export const SYNC_STAGES = [
-  'IDENTIFY_PAYLOAD',
-  'IDENTIFY_AUDIENCES',
-  'WRITE_STAGING',
-  'CREATE_QUEUE_ITEMS',
-  'UPDATE_AUDIENCES',
-  'SYNC_MEMBERS',
-] as const;
+// Typed from codegen's enums: a value the schema adds or drops fails svelte-check here, not at run time.
+/** the values of an enum in the order its labels are written */
+const valuesOf = <T extends string>(labels: Record<T, string>) => Object.keys(labels) as T[];
 
-export const STAGE_LABELS: Record<string, string> = {
+export const STAGE_LABELS: Record<SyncStage, string> = {
   IDENTIFY_PAYLOAD: 'Identify payload',
   IDENTIFY_AUDIENCES: 'Identify audiences',
   WRITE_STAGING: 'Write staging',
@@ -17,9 +13,9 @@ export const STAGE_LABELS: Record<string, string> = {
   UPDATE_AUDIENCES: 'Update audiences',
   SYNC_MEMBERS: 'Add / remove members',
 };
+export const SYNC_STAGES = valuesOf(STAGE_LABELS);
 
-export const SYNC_TYPES = ['NEXT_BEST_ACTION', 'SEGMENT', 'PII_UPDATE', 'OFFLINE_CONVERSION', 'CONVERSION_AUDIENCE', 'NOTIFICATION'] as const;
-export const SYNC_TYPE_LABELS: Record<string, string> = {
+export const SYNC_TYPE_LABELS: Record<SyncType, string> = {
   NEXT_BEST_ACTION: 'Next best action',
   SEGMENT: 'Segment',
   PII_UPDATE: 'PII update',
@@ -27,38 +23,36 @@ export const SYNC_TYPE_LABELS: Record<string, string> = {
   CONVERSION_AUDIENCE: 'Conversion audience',
   NOTIFICATION: 'Alert / webhook',
 };
+export const SYNC_TYPES = valuesOf(SYNC_TYPE_LABELS);
 
-export const JOB_STATUSES = ['PENDING', 'RUNNING', 'AWAITING_RESPONSE', 'COMPLETED', 'FAILED', 'WITHDRAWN'] as const;
-export const DELIVERY_STATUSES = [
-  'PENDING',
-  'SENDING',
-  'SUCCEEDED',
-  'REJECTED',
-  'WAITING_FOR_RETRY',
-  'RESENDING',
-  'FAILED',
-  'WITHDRAWN',
-  'OFFLINE_CONVERSION_DISABLED',
-] as const;
-
-export const STATUS_LABELS: Record<string, string> = {
+const JOB_STATUS_LABELS: Record<SyncJobStatus, string> = {
   PENDING: 'Pending',
   RUNNING: 'Running',
   AWAITING_RESPONSE: 'Awaiting response',
   COMPLETED: 'Completed',
   FAILED: 'Failed',
   WITHDRAWN: 'Withdrawn',
+};
+export const JOB_STATUSES = valuesOf(JOB_STATUS_LABELS);
+
+const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  PENDING: 'Pending',
   SENDING: 'Sending',
   SUCCEEDED: 'Succeeded',
   REJECTED: 'Rejected',
   WAITING_FOR_RETRY: 'Waiting for retry',
   RESENDING: 'Resending',
+  FAILED: 'Failed',
+  WITHDRAWN: 'Withdrawn',
   OFFLINE_CONVERSION_DISABLED: 'Not sent: offline conversion was off',
 };
+export const DELIVERY_STATUSES = valuesOf(DELIVERY_STATUS_LABELS);
+
+export const STATUS_LABELS: Record<SyncJobStatus | DeliveryStatus, string> = { ...JOB_STATUS_LABELS, ...DELIVERY_STATUS_LABELS };
 
 /** the tone of a status: colour is never the only signal (badges always carry the label too) */
 export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'idle';
-export const STATUS_TONES: Record<string, Tone> = {
+export const STATUS_TONES: Record<SyncJobStatus | DeliveryStatus, Tone> = {
   PENDING: 'idle',
   RUNNING: 'busy',
   SENDING: 'busy',
@@ -73,26 +67,26 @@ export const STATUS_TONES: Record<string, Tone> = {
   OFFLINE_CONVERSION_DISABLED: 'idle',
 };
 
-export const REALTIME_SOURCE_LABELS: Record<string, string> = {
+export const REALTIME_SOURCE_LABELS: Record<RealtimeSource, string> = {
   REALTIME_CONTAINER: 'Real-time container',
   REALTIME_EVENT: 'Real-time event',
 };
 
-export const DESTINATION_TYPES = ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'DMP', 'WEB'] as const;
-export const DESTINATION_TYPE_LABELS: Record<string, string> = {
+export const DESTINATION_TYPE_LABELS: Record<DestinationType, string> = {
   FACEBOOK_ADS: 'Facebook Ads',
   GOOGLE_ADS: 'Google Ads',
   LINKEDIN_ADS: 'LinkedIn Ads',
   DMP: 'DMP',
   WEB: 'Web',
 };
+export const DESTINATION_TYPES = valuesOf(DESTINATION_TYPE_LABELS);
 
-export const FAILURE_LAYER_LABELS: Record<string, string> = {
+export const FAILURE_LAYER_LABELS: Record<FailureLayer, string> = {
   PREPARATION: 'Preparation (our side)',
   SYNC: 'Sync (talking to the destination)',
 };
 
-export const OPERATION_LABELS: Record<string, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion', NOTIFICATION: 'Webhook' };
+export const OPERATION_LABELS: Record<QueueOperation, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion', NOTIFICATION: 'Webhook' };
 
 export const label = (map: Record<string, string>, value: string | null | undefined) =>
   value == null ? '' : (map[value] ?? value.replaceAll('_', ' ').toLowerCase());

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dmpAdapter } from './dmpAdapter.ts';
-import { dmpContext, useDirectory } from './dmpTestSupport.ts';
+import { dmpContext, useDirectory } from '../../../test/support/adapters/dmpTestSupport.ts';
 import { SAFE_DIRECTORY_NAME } from './safeDirectoryName.ts';
 
 const t = useDirectory();

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, BatchResult, DestinationAdapter } from '../adapter.ts';
 import type { MetaSchemaField } from '../hashing/index.ts';
 import { encodeConversions, encodeMembers, type DmpFormat } from './encodeRecords.ts';

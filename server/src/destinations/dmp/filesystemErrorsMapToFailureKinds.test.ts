@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failureOf } from '../google/adapterTestContext.ts';
+import { failureOf } from '../../../test/support/adapters/adapterTestContext.ts';
 import { dmpAdapter } from './dmpAdapter.ts';
-import { dmpContext, member, useDirectory } from './dmpTestSupport.ts';
+import { dmpContext, member, useDirectory } from '../../../test/support/adapters/dmpTestSupport.ts';
 import { mapFilesystemError } from './mapFilesystemError.ts';
 
 const t = useDirectory();

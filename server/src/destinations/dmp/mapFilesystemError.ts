@@ -1,6 +1,6 @@
 // Filesystem errors → failure classes. A full disk or a busy file server may clear up by the next
 // retry; a directory we may not write to, or a path that cannot exist, will not until someone acts.
-import { DeliveryError, isDeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError, isDeliveryError } from '../deliveryError.ts';
 
 const PERMANENT = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL', 'EEXIST']);
 

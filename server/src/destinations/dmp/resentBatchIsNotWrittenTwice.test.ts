@@ -2,7 +2,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dmpAdapter } from './dmpAdapter.ts';
-import { dmpContext, list, member, readJson, useDirectory } from './dmpTestSupport.ts';
+import { dmpContext, list, member, readJson, useDirectory } from '../../../test/support/adapters/dmpTestSupport.ts';
 
 const t = useDirectory();
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dmpAdapter } from './dmpAdapter.ts';
-import { dmpContext, gunzipText, list, member, readJson, useDirectory } from './dmpTestSupport.ts';
+import { dmpContext, gunzipText, list, member, readJson, useDirectory } from '../../../test/support/adapters/dmpTestSupport.ts';
 
 const t = useDirectory();
 

@@ -1,7 +1,7 @@
 // End to end: an expired Facebook token (Graph code 190) fails the segment job in the sync layer,
 // with Retry offered, and nothing reaches the audience.
 import { describe, expect, it } from 'vitest';
-import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../google/endToEndSupport.ts';
+import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 

@@ -1,6 +1,6 @@
 // Facebook Ads (api-shapes.md "Facebook Ads"): customer-list Custom Audiences through the Graph API's
 // users endpoint with sessions, and offline conversions through the Conversions API.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, DestinationAdapter } from '../adapter.ts';
 import { audienceDescription, madeByPaidsync } from '../audienceDescription.ts';
 import { adAccountId, graphRequest } from './facebookApi.ts';

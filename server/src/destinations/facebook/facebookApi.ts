@@ -1,6 +1,6 @@
 // One Graph API call: the versioned URL under the destination's apiBaseUrl, the token as a Bearer
 // header (never in the URL, so it cannot reach an ApiCall row), JSON in and out.
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import type { HttpResponse } from '../adapter.ts';
 import type { AdapterContext } from '../adapter.ts';
 import { mapFacebookError, type FacebookEndpoint } from './mapFacebookError.ts';
 

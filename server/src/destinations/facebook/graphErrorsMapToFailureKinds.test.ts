@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../simulator/index.ts';
-import { failureOf, fakeResponse, useSimulator, type NetworkFault } from '../google/adapterTestContext.ts';
+import { failureOf, fakeResponse, useSimulator, type NetworkFault } from '../../../test/support/adapters/adapterTestContext.ts';
 import { facebookAdapter } from './facebookAdapter.ts';
-import { facebookContext, member, conversion } from './facebookTestSupport.ts';
+import { facebookContext, member, conversion } from '../../../test/support/adapters/facebookTestSupport.ts';
 import { mapFacebookError } from './mapFacebookError.ts';
 
 const t = useSimulator();

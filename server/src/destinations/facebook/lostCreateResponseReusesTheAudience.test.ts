@@ -1,9 +1,9 @@
 // A create whose answer is lost (the network made the audience, the client saw a reset or a 5xx) is
 // retried by the engine: the retry must find that audience by name instead of making a second one.
 import { describe, expect, it } from 'vitest';
-import { failureOf, useSimulator } from '../google/adapterTestContext.ts';
+import { failureOf, useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { facebookAdapter } from './facebookAdapter.ts';
-import { facebookContext } from './facebookTestSupport.ts';
+import { facebookContext } from '../../../test/support/adapters/facebookTestSupport.ts';
 
 const t = useSimulator();
 const audiencesNamed = (name: string) => [...t.started.simulator.state.facebook.audiences.values()].filter((a) => a.name === name && !a.deleted);

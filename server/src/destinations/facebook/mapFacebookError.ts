@@ -1,8 +1,8 @@
 // Graph API errors → failure classes (api-shapes.md "Facebook Ads"). Meta throttles with HTTP 400
 // and a code, not 429, and says how long to wait in the usage headers, in minutes.
-import { parseRetryAfter } from '../../delivery/backoff.ts';
-import { DeliveryError } from '../../delivery/deliveryError.ts';
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import { parseRetryAfter } from '../retryAfter.ts';
+import { DeliveryError } from '../deliveryError.ts';
+import type { HttpResponse } from '../adapter.ts';
 
 export interface GraphError {
   code?: number;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSplittingOnRejection } from '../../delivery/splitBatch.ts';
 import { startSimulator, type StartedSimulator } from '../../simulator/index.ts';
-import { failureOf, useSimulator } from '../google/adapterTestContext.ts';
+import { failureOf, useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { facebookAdapter } from './facebookAdapter.ts';
-import { conversion, facebookContext } from './facebookTestSupport.ts';
+import { conversion, facebookContext } from '../../../test/support/adapters/facebookTestSupport.ts';
 
 const t = useSimulator();
 const DAY = 24 * 3600_000;

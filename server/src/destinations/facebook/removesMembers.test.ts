@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../google/adapterTestContext.ts';
+import { useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { facebookAdapter } from './facebookAdapter.ts';
-import { facebookContext, member } from './facebookTestSupport.ts';
+import { facebookContext, member } from '../../../test/support/adapters/facebookTestSupport.ts';
 
 const t = useSimulator();
 

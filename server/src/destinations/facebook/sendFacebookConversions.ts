@@ -1,7 +1,7 @@
 // Offline conversions through the Conversions API: /{pixelId}/events, at most 1,000 events a request,
 // every event with its event_id so Meta drops a resend (event_name + event_id within 48 h). One event
 // older than 7 days makes Meta refuse the whole request, so those are rejected here before sending.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, BatchResult, ConversionRecord } from '../adapter.ts';
 import { metaUserData, type MetaIdentifiers, type MetaUserData } from '../hashing/index.ts';
 import { graphRequest } from './facebookApi.ts';

@@ -1,6 +1,6 @@
 // Google Ads (api-shapes.md "Google Ads"): Customer Match user lists filled through asynchronous
 // offline user data jobs, and click conversion uploads with partial failure.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, DestinationAdapter } from '../adapter.ts';
 import { audienceDescription, madeByPaidsync } from '../audienceDescription.ts';
 import { customerId, gaqlString, googleSearch, googleSend } from './googleApi.ts';

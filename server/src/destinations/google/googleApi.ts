@@ -1,6 +1,6 @@
 // One Google Ads REST call: versioned URL under the destination's apiBaseUrl, Bearer token,
 // developer-token and (for manager access) login-customer-id headers. Headers never reach an ApiCall.
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import type { HttpResponse } from '../adapter.ts';
 import type { AdapterContext } from '../adapter.ts';
 import { mapGoogleError, type GoogleCall } from './mapGoogleError.ts';
 

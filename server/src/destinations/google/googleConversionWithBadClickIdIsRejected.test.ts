@@ -1,7 +1,7 @@
 // Issue 4, done-when 2: a Google conversion batch with one bad click id ends with that event
 // REJECTED (its reason stored) and the others SUCCEEDED.
 import { describe, expect, it } from 'vitest';
-import { control, createDestination, customers, upsertCustomers, useEndToEnd, waitForJob } from './endToEndSupport.ts';
+import { control, createDestination, customers, upsertCustomers, useEndToEnd, waitForJob } from '../../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 

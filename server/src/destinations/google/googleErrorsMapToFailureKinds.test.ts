@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../simulator/index.ts';
-import { failureOf, fakeResponse, useSimulator, type NetworkFault } from './adapterTestContext.ts';
+import { failureOf, fakeResponse, useSimulator, type NetworkFault } from '../../../test/support/adapters/adapterTestContext.ts';
 import { googleAdapter } from './googleAdapter.ts';
-import { conversion, googleContext, member } from './googleTestSupport.ts';
+import { conversion, googleContext, member } from '../../../test/support/adapters/googleTestSupport.ts';
 import { mapGoogleError } from './mapGoogleError.ts';
 
 const t = useSimulator();

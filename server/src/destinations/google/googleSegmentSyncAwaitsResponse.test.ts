@@ -2,7 +2,7 @@
 // offline user data job, then COMPLETED.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from './endToEndSupport.ts';
+import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 

@@ -1,10 +1,10 @@
 // A create whose answer is lost (Google made the list, the client saw a reset or a 5xx) is retried by
 // the engine: the retry must find that list by name, not be refused NAME_ALREADY_USED and fail.
 import { describe, expect, it } from 'vitest';
-import type { HttpRequest } from '../../delivery/destinationHttp.ts';
-import { failureOf, useSimulator } from './adapterTestContext.ts';
+import type { HttpRequest } from '../adapter.ts';
+import { failureOf, useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { googleAdapter } from './googleAdapter.ts';
-import { DEVELOPER_TOKEN, GOOGLE_TOKEN, googleContext } from './googleTestSupport.ts';
+import { DEVELOPER_TOKEN, GOOGLE_TOKEN, googleContext } from '../../../test/support/adapters/googleTestSupport.ts';
 
 const t = useSimulator();
 const listsNamed = (name: string) => [...t.started.simulator.state.google.userLists.values()].filter((l) => l.name === name);

@@ -1,9 +1,9 @@
 // Google Ads errors → failure classes. A failed request carries a google.rpc.Status whose details hold
 // a GoogleAdsFailure (`errors[].errorCode` like `{quotaError: "RESOURCE_EXHAUSTED"}`) and, when
 // throttled, a RetryInfo with the delay to wait.
-import { parseRetryAfter } from '../../delivery/backoff.ts';
-import { DeliveryError } from '../../delivery/deliveryError.ts';
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import { parseRetryAfter } from '../retryAfter.ts';
+import { DeliveryError } from '../deliveryError.ts';
+import type { HttpResponse } from '../adapter.ts';
 
 export interface GoogleAdsError {
   errorCode?: Record<string, string>;

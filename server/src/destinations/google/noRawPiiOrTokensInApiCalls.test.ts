@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from './endToEndSupport.ts';
+import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 const TOKENS = {

@@ -2,8 +2,8 @@
 // on it) until SUCCESS or FAILED, with growing pauses between polls. Customer Match can take hours on
 // the real network, so a failed poll is retried here rather than thrown (throwing would make the
 // engine upload the batch again).
-import { sleep } from '../../delivery/backoff.ts';
-import { DeliveryError, isDeliveryError } from '../../delivery/deliveryError.ts';
+import { sleep } from '../../sleep.ts';
+import { DeliveryError, isDeliveryError } from '../deliveryError.ts';
 import type { AdapterContext } from '../adapter.ts';
 import { gaqlString, googleSearch } from './googleApi.ts';
 

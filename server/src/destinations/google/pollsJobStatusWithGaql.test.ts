@@ -1,9 +1,9 @@
 // The real Google Ads REST API has no GET on an offline user data job: its status, failure reason
 // and match rate are read with GAQL through googleAds:search.
 import { afterEach, describe, expect, it } from 'vitest';
-import { failureOf, useSimulator } from './adapterTestContext.ts';
+import { failureOf, useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { googleAdapter } from './googleAdapter.ts';
-import { googleContext, member } from './googleTestSupport.ts';
+import { googleContext, member } from '../../../test/support/adapters/googleTestSupport.ts';
 import { googlePolling, pollOfflineUserDataJob } from './pollOfflineUserDataJob.ts';
 
 const t = useSimulator();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from './adapterTestContext.ts';
+import { useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { googleAdapter } from './googleAdapter.ts';
-import { emailOf, googleContext, member } from './googleTestSupport.ts';
+import { emailOf, googleContext, member } from '../../../test/support/adapters/googleTestSupport.ts';
 
 const t = useSimulator();
 

@@ -1,7 +1,7 @@
 // Click conversions with partial failure: at most 2,000 a request; Google answers 200 even when rows
 // fail and names each failed row by index in partialFailureError. A conversion Google already has
 // (CLICK_CONVERSION_ALREADY_EXISTS, e.g. a resend after a lost answer) counts as delivered.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, BatchResult, ConversionRecord } from '../adapter.ts';
 import { customerId, googleRequest } from './googleApi.ts';
 import { errorCodeOf, googleErrorsOf } from './mapGoogleError.ts';

@@ -1,7 +1,7 @@
 // Customer Match for one queue item: a job of its own (create and remove never share a job), its
 // operations added serially in calls of at most ~10,000 identifiers (parallel calls on one job are
 // refused), then run and polled to the end. The sync job shows AWAITING_RESPONSE meanwhile.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, BatchResult, MemberRecord } from '../adapter.ts';
 import type { GoogleUserIdentifier } from '../hashing/index.ts';
 import { customerId, googleRequest } from './googleApi.ts';

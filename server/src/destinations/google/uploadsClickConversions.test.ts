@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from './adapterTestContext.ts';
+import { useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { googleAdapter } from './googleAdapter.ts';
-import { conversion, googleContext } from './googleTestSupport.ts';
+import { conversion, googleContext } from '../../../test/support/adapters/googleTestSupport.ts';
 import { googleDateTime } from './sendGoogleConversions.ts';
 
 const t = useSimulator();

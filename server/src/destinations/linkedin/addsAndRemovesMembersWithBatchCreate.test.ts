@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../google/adapterTestContext.ts';
+import { useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { linkedinAdapter } from './linkedinAdapter.ts';
-import { emailOf, linkedinContext, member } from './linkedinTestSupport.ts';
+import { emailOf, linkedinContext, member } from '../../../test/support/adapters/linkedinTestSupport.ts';
 
 const t = useSimulator();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../google/adapterTestContext.ts';
+import { useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { linkedinAdapter } from './linkedinAdapter.ts';
-import { linkedinContext } from './linkedinTestSupport.ts';
+import { linkedinContext } from '../../../test/support/adapters/linkedinTestSupport.ts';
 
 const t = useSimulator();
 

@@ -1,7 +1,7 @@
 // LinkedIn Ads (api-shapes.md "LinkedIn Ads"): DMP segments, members added and removed with
 // BATCH_CREATE on the segment's users, one status per element. LinkedIn takes no offline
 // conversions here, so sendConversions is absent.
-import { DeliveryError } from '../../delivery/deliveryError.ts';
+import { DeliveryError } from '../deliveryError.ts';
 import type { AdapterContext, BatchResult, DestinationAdapter, MemberRecord } from '../adapter.ts';
 import type { LinkedInUserId } from '../hashing/index.ts';
 import { linkedinGet, linkedinRequest } from './linkedinApi.ts';

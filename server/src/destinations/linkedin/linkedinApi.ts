@@ -1,6 +1,6 @@
 // One LinkedIn Marketing API call (Rest.li 2.0): `/rest/...` under the destination's apiBaseUrl, with
 // the versioned headers LinkedIn requires. The token travels in a header, never in the URL.
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import type { HttpResponse } from '../adapter.ts';
 import type { AdapterContext } from '../adapter.ts';
 import { mapLinkedInError, type LinkedInCall } from './mapLinkedInError.ts';
 

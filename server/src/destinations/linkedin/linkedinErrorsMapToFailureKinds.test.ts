@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../simulator/index.ts';
-import { failureOf, fakeResponse, useSimulator, type NetworkFault } from '../google/adapterTestContext.ts';
+import { failureOf, fakeResponse, useSimulator, type NetworkFault } from '../../../test/support/adapters/adapterTestContext.ts';
 import { linkedinAdapter } from './linkedinAdapter.ts';
-import { linkedinContext, member } from './linkedinTestSupport.ts';
+import { linkedinContext, member } from '../../../test/support/adapters/linkedinTestSupport.ts';
 import { mapLinkedInError } from './mapLinkedInError.ts';
 
 const t = useSimulator();

@@ -1,9 +1,9 @@
 // A create whose answer is lost (LinkedIn made the segment, the client saw a reset or a 5xx) is
 // retried by the engine: the retry must find that segment by name instead of making a second one.
 import { describe, expect, it } from 'vitest';
-import { failureOf, useSimulator } from '../google/adapterTestContext.ts';
+import { failureOf, useSimulator } from '../../../test/support/adapters/adapterTestContext.ts';
 import { linkedinAdapter } from './linkedinAdapter.ts';
-import { LINKEDIN_TOKEN, linkedinContext } from './linkedinTestSupport.ts';
+import { LINKEDIN_TOKEN, linkedinContext } from '../../../test/support/adapters/linkedinTestSupport.ts';
 
 const t = useSimulator();
 const segmentsNamed = (name: string) => [...t.started.simulator.state.linkedin.segments.values()].filter((s) => s.name === name);

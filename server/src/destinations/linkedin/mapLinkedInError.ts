@@ -1,7 +1,7 @@
 // LinkedIn Rest.li errors → failure classes: `{status, code, message, serviceErrorCode}` bodies.
-import { parseRetryAfter } from '../../delivery/backoff.ts';
-import { DeliveryError } from '../../delivery/deliveryError.ts';
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import { parseRetryAfter } from '../retryAfter.ts';
+import { DeliveryError } from '../deliveryError.ts';
+import type { HttpResponse } from '../adapter.ts';
 
 /** What the failed request was for: a 404 on a segment's users means the segment is gone. */
 export type LinkedInCall = 'findSegments' | 'createSegment' | 'segmentUsers';

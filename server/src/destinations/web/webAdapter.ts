@@ -1,9 +1,9 @@
 // Web destination (api-shapes.md "Web"): JSON batches POSTed to any HTTP(S) endpoint, signed with
 // HMAC-SHA256 when a signing secret is set, with an idempotency key so a resent batch is recognised.
 import { createHmac } from 'node:crypto';
-import { parseRetryAfter } from '../../delivery/backoff.ts';
-import { DeliveryError } from '../../delivery/deliveryError.ts';
-import type { HttpResponse } from '../../delivery/destinationHttp.ts';
+import { parseRetryAfter } from '../retryAfter.ts';
+import { DeliveryError } from '../deliveryError.ts';
+import type { HttpResponse } from '../adapter.ts';
 import type { AdapterContext, BatchResult, DestinationAdapter } from '../adapter.ts';
 
 export const webAdapter: DestinationAdapter = {

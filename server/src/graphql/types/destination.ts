@@ -4,6 +4,7 @@ import { credentialsSchemas, needsCredentials, settingsSchemas } from '../../des
 import { builder } from '../builder.ts';
 import { checkDestinationTargets } from '../destinationTargets.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
+import { isUniqueViolation } from '../../db/uniqueViolation.ts';
 import { decodeId } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 
@@ -123,7 +124,7 @@ builder.mutationFields((t) => ({
           data: { name: validName, type, settings: settings as object, credentialsEncrypted: sealed },
         });
       } catch (error) {
-        if ((error as { code?: string }).code === 'P2002') conflict(`a destination named "${validName}" already exists`);
+        if (isUniqueViolation(error)) conflict(`a destination named "${validName}" already exists`);
         throw error;
       }
     },
@@ -164,8 +165,8 @@ builder.mutationFields((t) => ({
       const { count } = await ctx.prisma.destination.updateMany({
         where: { id: destinationId, updatedAt: existing.updatedAt },
         data,
-      }).catch((error: { code?: string }) => {
-        if (error.code === 'P2002') conflict(`a destination named "${String(data.name)}" already exists`);
+      }).catch((error: unknown) => {
+        if (isUniqueViolation(error)) conflict(`a destination named "${String(data.name)}" already exists`);
         throw error;
       });
       if (count === 0) conflict('the destination changed while it was being updated; try again');

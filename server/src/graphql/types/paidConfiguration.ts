@@ -1,4 +1,4 @@
-import { withTransaction } from '../../db/withTransaction.ts';
+import { updatePaidConfiguration } from '../../paidConfiguration/updatePaidConfiguration.ts';
 import { builder } from '../builder.ts';
 import { badInput } from '../errors.ts';
 import { decodeIds } from '../ids.ts';
@@ -55,15 +55,7 @@ builder.mutationFields((t) => ({
         const wrong = found.find((d) => !(CONVERSION_TYPES as readonly string[]).includes(d.type));
         if (wrong) badInput(`${wrong.type} destinations cannot receive offline conversions`);
       }
-      await withTransaction(ctx.pool, async (db) => {
-        if (input.offlineConversionsEnabled != null) {
-          await db.query('UPDATE paid_configuration SET offline_conversions_enabled = $1 WHERE id = 1', [input.offlineConversionsEnabled]);
-        }
-        if (ids) {
-          await db.query('DELETE FROM conversion_destinations WHERE NOT (destination_id = ANY ($1::int[]))', [ids]);
-          await db.query('INSERT INTO conversion_destinations (destination_id) SELECT unnest($1::int[]) ON CONFLICT DO NOTHING', [ids]);
-        }
-      });
+      await updatePaidConfiguration(ctx.pool, { offlineConversionsEnabled: input.offlineConversionsEnabled, conversionDestinationIds: ids });
       return ctx.prisma.paidConfiguration.findUniqueOrThrow({ where: { id: 1 } });
     },
   }),

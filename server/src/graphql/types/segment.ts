@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { withTransaction } from '../../db/withTransaction.ts';
 import { QUEUES } from '../../queue/queues.ts';
 import { criteriaInputSchema } from '../../segments/segmentCriteria.ts';
-import { countSegmentMembers, replaceStaticMembers } from '../../segments/segmentMembers.ts';
+import { createSegment } from '../../segments/createSegment.ts';
+import { countSegmentMembers } from '../../segments/segmentMembers.ts';
+import { updateSegment } from '../../segments/updateSegment.ts';
+import { isUniqueViolation } from '../../db/uniqueViolation.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { assertCron } from '../cron.ts';
@@ -97,8 +100,15 @@ async function applySchedule(ctx: GraphQLContext, segmentId: number, cron: strin
     .catch((error: Error) => badInput(`schedule is not a valid cron expression: ${error.message}`, { field: 'schedule' }));
 }
 
-function uniqueViolation(error: unknown, name: string | undefined) {
-  if ((error as { code?: string }).code === '23505') conflict(`a segment named "${name}" already exists`);
+const unknownCustomers = (externalIds: string[]): never =>
+  badInput(`customerExternalIds has unknown customers: ${externalIds.join(', ')}`, { field: 'customerExternalIds' });
+
+/** CONFLICT for a name another segment holds; any other error as it was. */
+function nameTaken(name: string | null | undefined) {
+  return (error: unknown): never => {
+    if (isUniqueViolation(error)) conflict(`a segment named "${name}" already exists`);
+    throw error;
+  };
 }
 
 builder.mutationFields((t) => ({
@@ -111,27 +121,11 @@ builder.mutationFields((t) => ({
       const destinationIds = decodeIds('Destination', input.destinationIds, 'destinationIds');
       if (input.schedule) assertCron(ctx.boss, input.schedule);
       await checkDestinations(ctx, destinationIds);
-      const id = await withTransaction(ctx.pool, async (db) => {
-        const { rows } = await db
-          .query<{ id: number }>(
-            `INSERT INTO segments (name, paid_sync_enabled, criteria, schedule) VALUES ($1, $2, $3, $4) RETURNING id`,
-            [input.name, input.paidSyncEnabled, input.criteria == null ? null : JSON.stringify(input.criteria), input.schedule || null],
-          )
-          .catch((error) => {
-            uniqueViolation(error, input.name);
-            throw error;
-          });
-        const segmentId = rows[0]!.id;
-        await db.query(
-          'INSERT INTO segment_destinations (segment_id, destination_id) SELECT $1, unnest($2::int[])',
-          [segmentId, destinationIds],
-        );
-        if (input.criteria == null && input.customerExternalIds?.length) {
-          const unknown = await replaceStaticMembers(db, segmentId, input.customerExternalIds);
-          if (unknown.length) badInput(`customerExternalIds has unknown customers: ${unknown.join(', ')}`, { field: 'customerExternalIds' });
-        }
-        if (input.schedule) await applySchedule(ctx, segmentId, input.schedule);
-        return segmentId;
+      const id = await withTransaction(ctx.pool, async (tx) => {
+        const created = await createSegment(tx, { ...input, schedule: input.schedule || null, destinationIds }).catch(nameTaken(input.name));
+        if (created.unknownCustomers.length) unknownCustomers(created.unknownCustomers);
+        if (input.schedule) await applySchedule(ctx, created.id, input.schedule);
+        return created.id;
       });
       return ctx.prisma.segment.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -149,38 +143,10 @@ builder.mutationFields((t) => ({
       const destinationIds = input.destinationIds ? decodeIds('Destination', input.destinationIds, 'destinationIds') : null;
       if (destinationIds) await checkDestinations(ctx, destinationIds);
       if (input.schedule) assertCron(ctx.boss, input.schedule);
-      await withTransaction(ctx.pool, async (db) => {
-        const { rowCount } = await db.query('SELECT 1 FROM segments WHERE id = $1 FOR UPDATE', [id]);
-        if (!rowCount) notFound('Segment');
-        const sets: string[] = [];
-        const params: unknown[] = [id];
-        const set = (column: string, value: unknown) => {
-          params.push(value);
-          sets.push(`${column} = $${params.length}`);
-        };
-        if (input.name != null) set('name', input.name);
-        if (input.paidSyncEnabled != null) set('paid_sync_enabled', input.paidSyncEnabled);
-        if (input.criteria != null) set('criteria', JSON.stringify(input.criteria));
-        if (input.schedule != null) set('schedule', input.schedule || null);
-        // a new static list turns a rule-based segment into a static one
-        if (input.customerExternalIds != null) set('criteria', null);
-        sets.push('updated_at = now()');
-        await db.query(`UPDATE segments SET ${sets.join(', ')} WHERE id = $1`, params).catch((error) => {
-          uniqueViolation(error, input.name);
-          throw error;
-        });
-        if (destinationIds) {
-          await db.query('DELETE FROM segment_destinations WHERE segment_id = $1', [id]);
-          await db.query('INSERT INTO segment_destinations (segment_id, destination_id) SELECT $1, unnest($2::int[])', [
-            id,
-            destinationIds,
-          ]);
-        }
-        if (input.customerExternalIds != null) {
-          const unknown = await replaceStaticMembers(db, id, input.customerExternalIds);
-          if (unknown.length) badInput(`customerExternalIds has unknown customers: ${unknown.join(', ')}`, { field: 'customerExternalIds' });
-        }
-        if (input.criteria != null) await db.query('DELETE FROM segment_members WHERE segment_id = $1', [id]);
+      await withTransaction(ctx.pool, async (tx) => {
+        const updated = await updateSegment(tx, id, { ...input, destinationIds }).catch(nameTaken(input.name));
+        if (!updated) return notFound('Segment');
+        if (updated.unknownCustomers.length) unknownCustomers(updated.unknownCustomers);
         if (input.schedule != null) await applySchedule(ctx, id, input.schedule);
       });
       return ctx.prisma.segment.findUniqueOrThrow({ ...query, where: { id } });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { RetryRefused, retrySyncJob } from '../../pipeline/retrySyncJob.ts';
 import { triggerNextBestAction, type NextBestActionRequest } from '../../pipeline/triggers/triggerNextBestAction.ts';
+import { saveOutboundSchedule } from '../../pipeline/triggers/saveOutboundSchedule.ts';
 import { TriggerRefused, triggerSegmentSync } from '../../pipeline/triggers/triggerSegmentSync.ts';
 import { canWithdraw, withdrawSyncJob } from '../../pipeline/withdrawSyncJob.ts';
 import { QUEUES } from '../../queue/queues.ts';
@@ -111,15 +112,14 @@ builder.mutationFields((t) => ({
       if (input.schedule) assertCron(ctx.boss, input.schedule); // before any job is made: a bad one changes nothing
       const ids = await runNextBestAction(ctx, { issue: input.issue, group: input.group, destinationIds, segmentId, customerExternalIds, fullDiff: true });
       if (input.schedule) {
-        const { rows } = await ctx.pool.query<{ id: number }>(
-          `INSERT INTO outbound_schedules (issue, group_name, segment_id, customer_external_ids, destination_ids, cron)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (issue, group_name) DO UPDATE SET segment_id = EXCLUDED.segment_id,
-             customer_external_ids = EXCLUDED.customer_external_ids, destination_ids = EXCLUDED.destination_ids, cron = EXCLUDED.cron
-           RETURNING id`,
-          [input.issue, input.group, segmentId, customerExternalIds, destinationIds, input.schedule],
-        );
-        const outboundScheduleId = rows[0]!.id;
+        const outboundScheduleId = await saveOutboundSchedule(ctx.pool, {
+          issue: input.issue,
+          group: input.group,
+          segmentId,
+          customerExternalIds,
+          destinationIds,
+          cron: input.schedule,
+        });
         await ctx.boss
           .schedule(QUEUES.scheduledOutboundRun, input.schedule, { outboundScheduleId }, { key: `outbound-${outboundScheduleId}` })
           .catch((error: Error) => badInput(`schedule is not a valid cron expression: ${error.message}`, { field: 'schedule' }));

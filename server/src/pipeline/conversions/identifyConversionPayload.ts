@@ -3,7 +3,7 @@
 // set-based UPDATE.
 import type pg from 'pg';
 import { identifiersFor } from '../../destinations/hashing/index.ts';
-import type { LoadedDestination } from '../loadDestination.ts';
+import type { LoadedDestination } from '../../delivery/loadDestination.ts';
 import type { SyncJobRow } from '../pipelineContext.ts';
 
 export async function identifyConversionPayload(job: SyncJobRow, destination: LoadedDestination, tx: pg.PoolClient) {

@@ -1,7 +1,7 @@
 // Stage 4: queue items sized by the destination's batch size. Item `seq` of an operation covers
 // staging rows seq*size+1 .. (seq+1)*size, so no row is updated to point at its item.
 import type pg from 'pg';
-import { loadDestination } from '../loadDestination.ts';
+import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 
 export async function createQueueItems(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage> {

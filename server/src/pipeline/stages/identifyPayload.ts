@@ -20,7 +20,7 @@ import { inlineParams } from '../../db/inlineParams.ts';
 import { identifiersFor, identifiersNoLongerSent, type CustomerPii, type DestinationIdentifiers } from '../../destinations/hashing/index.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';
-import { loadDestination } from '../loadDestination.ts';
+import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 

@@ -3,7 +3,7 @@
 // send is settled here and then.
 import type pg from 'pg';
 import { inTransaction, QUEUES } from '../../queue/queues.ts';
-import { loadDestinationConcurrency } from '../loadDestination.ts';
+import { loadDestinationConcurrency } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 

@@ -3,14 +3,14 @@
 // sync layer's: bad credentials fail the job; a network that stays down leaves every item to the
 // automatic retry schedule.
 import type pg from 'pg';
-import { createDestinationHttp } from '../../delivery/destinationHttp.ts';
-import { isDeliveryError } from '../../delivery/deliveryError.ts';
+import { isDeliveryError } from '../../destinations/deliveryError.ts';
 import { ensureAudience } from '../../delivery/ensureAudience.ts';
-import { inTransaction, QUEUES } from '../../queue/queues.ts';
 import { createConversionAudienceJobs } from '../conversions/createConversionAudienceJobs.ts';
 import { failSyncJob } from '../failSyncJob.ts';
-import { loadDestination, secretsOf } from '../loadDestination.ts';
+import { loadDestination } from '../../delivery/loadDestination.ts';
+import { adapterContextFor } from '../adapterContextFor.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
+import { scheduleResend } from '../scheduleResend.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 
 export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage | null> {
@@ -27,27 +27,20 @@ export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx:
       destination,
       audienceId: job.audience_id!,
       backoffBaseMs: ctx.config.backoffBaseMs,
-      adapterContext: {
-        destination: { id: destination.id, name: destination.name, type: destination.type, settings: destination.settings },
-        credentials: destination.credentials,
-        syncJobId: job.id,
-        awaitingResponse: async () => {},
-        http: createDestinationHttp({ pool: ctx.pool, networkPolicy: ctx.networkPolicy, destinationId: destination.id, syncJobId: job.id, queueItemId: null, secrets: secretsOf(destination),
-          observe: (status, seconds) => ctx.metrics?.observeRequest({ destinationId: destination.id, status, seconds }) }),
-      },
+      adapterContext: adapterContextFor(ctx, destination, { syncJobId: job.id, queueItemId: null }),
     });
     return 'SYNC_MEMBERS';
   } catch (error) {
     if (!isDeliveryError(error)) throw error;
     await tx.query("UPDATE sync_jobs SET stage = 'SYNC_MEMBERS' WHERE id = $1", [job.id]);
     if (error.kind === 'external' || error.kind === 'throttled') {
-      await tx.query(
+      const { rows: waiting } = await tx.query<{ next_attempt_at: Date }>(
         `UPDATE queue_items SET status = 'WAITING_FOR_RETRY', last_error = $2, last_attempt_at = now(),
                 next_attempt_at = now() + make_interval(secs => $3), updated_at = now()
-          WHERE sync_job_id = $1 AND status = 'PENDING'`,
+          WHERE sync_job_id = $1 AND status = 'PENDING' RETURNING next_attempt_at`,
         [job.id, `audience not created: ${error.message}`, ctx.config.retryIntervalSeconds],
       );
-      await ctx.boss.send(QUEUES.resendDue, {}, { ...inTransaction(tx), startAfter: new Date(Date.now() + ctx.config.retryIntervalSeconds * 1000) });
+      await scheduleResend(ctx.boss, tx, waiting);
       await settleSyncJob(ctx.boss, tx, job.id);
     } else {
       await failSyncJob(tx, job.id, { layer: 'SYNC', error: `audience not created: ${error.message}` });

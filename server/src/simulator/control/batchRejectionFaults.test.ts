@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, createGoogleJob, createGoogleUserList, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createFacebookAudience, createGoogleJob, createGoogleUserList, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 

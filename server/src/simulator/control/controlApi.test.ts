@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../simulatorTestSupport.ts';
+import { useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, googleJobStatus, h, useSimulator } from '../simulatorTestSupport.ts';
+import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, googleJobStatus, h, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 

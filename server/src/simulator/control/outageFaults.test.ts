@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GOOGLE_HEADERS, LINKEDIN_HEADERS, FB, fbToken, useSimulator } from '../simulatorTestSupport.ts';
+import { GOOGLE_HEADERS, LINKEDIN_HEADERS, FB, fbToken, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const webAdd = (id = 'c1') => t.call('POST', '/web/crm', { audience: 'a', operation: 'add', records: [{ id }] });

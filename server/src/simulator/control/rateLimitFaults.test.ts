@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createFacebookAudience, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const fbUsers = (id: string) => t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema: ['EMAIL'], data: [[h('a')]] } });

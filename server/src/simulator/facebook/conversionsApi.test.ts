@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FB, fbToken, h, useSimulator } from '../simulatorTestSupport.ts';
+import { FB, fbToken, h, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const event = (id: string, ageSeconds = 60, name = 'Purchase') => ({

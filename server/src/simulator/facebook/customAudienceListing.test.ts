@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, FB, fbToken, useSimulator } from '../simulatorTestSupport.ts';
+import { createFacebookAudience, FB, fbToken, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const nameIs = (name: string) => encodeURIComponent(JSON.stringify([{ field: 'name', operator: 'EQUAL', value: name }]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, FB, fbToken, h, useSimulator } from '../simulatorTestSupport.ts';
+import { createFacebookAudience, FB, fbToken, h, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const schema = ['EMAIL', 'PHONE', 'FN'];

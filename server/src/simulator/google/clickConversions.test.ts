@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GOOGLE_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { GOOGLE_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const URL = '/google/v26/customers/1234567890:uploadClickConversions';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const search = (query: unknown, cid = '1234567890', headers: Record<string, string> = GOOGLE_HEADERS) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGoogleUserList, GOOGLE_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createGoogleUserList, GOOGLE_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const createList = (name: string, cid = '1234567890') =>

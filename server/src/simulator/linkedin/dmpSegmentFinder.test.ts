@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLinkedInSegment, LINKEDIN_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createLinkedInSegment, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const ACCOUNT = encodeURIComponent('urn:li:sponsoredAccount:507');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLinkedInSegment, h, LINKEDIN_HEADERS, useSimulator } from '../simulatorTestSupport.ts';
+import { createLinkedInSegment, h, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const batch = { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' };

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../simulatorTestSupport.ts';
+import { useSimulator } from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const sign = (secret: string, body: string) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');

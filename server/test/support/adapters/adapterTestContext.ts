@@ -3,13 +3,13 @@
 // insert captured in memory instead of a database.
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createDestinationHttp } from '../../delivery/destinationHttp.ts';
-import { createNetworkPolicy } from '../../delivery/networkPolicy.ts';
-import type { DestinationType } from '../../generated/prisma/enums.ts';
-import type { ControlRequest, FaultSpec } from '../../simulator/index.ts';
-import type { CustomerPii } from '../hashing/index.ts';
-import { startSimulator, type StartedSimulator } from '../../simulator/index.ts';
-import type { AdapterContext } from '../adapter.ts';
+import { createDestinationHttp } from '../../../src/delivery/destinationHttp.ts';
+import { createNetworkPolicy } from '../../../src/delivery/networkPolicy.ts';
+import type { DestinationType } from '../../../src/generated/prisma/enums.ts';
+import type { ControlRequest, FaultSpec } from '../../../src/simulator/index.ts';
+import type { CustomerPii } from '../../../src/destinations/hashing/index.ts';
+import { startSimulator, type StartedSimulator } from '../../../src/simulator/index.ts';
+import type { AdapterContext } from '../../../src/destinations/adapter.ts';
 
 export interface RecordedApiCall {
   method: string;

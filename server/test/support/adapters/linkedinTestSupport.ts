@@ -1,8 +1,8 @@
 // Shared by the LinkedIn adapter tests: a context pointed at the simulator and customers hashed the
 // way the pipeline hashes them.
-import type { MemberRecord } from '../adapter.ts';
-import { adapterContext, pii, type SimulatorForTests } from '../google/adapterTestContext.ts';
-import { identifiersFor } from '../hashing/index.ts';
+import type { MemberRecord } from '../../../src/destinations/adapter.ts';
+import { adapterContext, pii, type SimulatorForTests } from './adapterTestContext.ts';
+import { identifiersFor } from '../../../src/destinations/hashing/index.ts';
 
 export const LINKEDIN_TOKEN = 'li-secret-token-0001';
 

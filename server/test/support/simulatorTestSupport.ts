@@ -1,12 +1,12 @@
 // Shared by the simulator's tests: a started simulator plus terse JSON calls against it.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { ControlRequest } from './control/handleControl.ts';
-import { startSimulator, type StartedSimulator } from './startSimulator.ts';
+import type { ControlRequest } from '../../src/simulator/control/handleControl.ts';
+import { startSimulator, type StartedSimulator } from '../../src/simulator/startSimulator.ts';
 
 export interface SimCall {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire JSON under test
+  body: any; // wire JSON under test
 }
 
 export interface TestSimulator {

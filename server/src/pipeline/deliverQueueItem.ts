@@ -1,20 +1,21 @@
 // Delivers one queue item: claim it, make sure its audience exists, send its records in one
 // request (split on whole-batch refusals, retried within the run), and settle what happened.
-import type { AdapterContext } from '../destinations/adapter.ts';
-import { loadDestination, secretsOf } from '../pipeline/loadDestination.ts';
-import { PreparationError, type PipelineContext } from '../pipeline/pipelineContext.ts';
-import { failSyncJob } from '../pipeline/failSyncJob.ts';
-import { backoffDelay, sleep } from './backoff.ts';
-import { claimQueueItem, extendLease, type ClaimedItem } from './claimQueueItem.ts';
-import { isDeliveryError } from './deliveryError.ts';
-import { createDestinationHttp } from './destinationHttp.ts';
+import { loadDestination } from '../delivery/loadDestination.ts';
+import { adapterContextFor } from './adapterContextFor.ts';
+import type { PipelineContext } from './pipelineContext.ts';
+import { PreparationError } from '../delivery/preparationError.ts';
+import { failSyncJob } from './failSyncJob.ts';
+import { backoffDelay } from '../delivery/backoff.ts';
+import { sleep } from '../sleep.ts';
+import { claimQueueItem, extendLease, type ClaimedItem } from '../delivery/claimQueueItem.ts';
+import { isDeliveryError } from '../destinations/deliveryError.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import { ensureAudience } from './ensureAudience.ts';
-import { loadConversionBatch, loadMemberBatch } from './loadBatch.ts';
-import { loadNotificationBody } from './loadNotificationBody.ts';
+import { ensureAudience } from '../delivery/ensureAudience.ts';
+import { loadConversionBatch, loadMemberBatch } from '../delivery/loadBatch.ts';
+import { loadNotificationBody } from '../delivery/loadNotificationBody.ts';
 import { settleQueueItem, type ItemOutcome } from './settleQueueItem.ts';
-import { sendSplittingOnRejection } from './splitBatch.ts';
-import { withInRunRetries } from './withInRunRetries.ts';
+import { sendSplittingOnRejection } from '../delivery/splitBatch.ts';
+import { withInRunRetries } from '../delivery/withInRunRetries.ts';
 
 /** How often a delivery asks again for a slot while its destination has all of them in flight. */
 const SLOT_POLL_MS = { first: 50, most: 500 };
@@ -46,22 +47,12 @@ export async function deliverQueueItem(ctx: PipelineContext, queueItemId: number
 
 async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSignal): Promise<ItemOutcome> {
   const destination = await loadDestination(ctx.pool, ctx.cipher, item.destination_id);
-  const adapterContext: AdapterContext = {
-    destination: { id: destination.id, name: destination.name, type: destination.type, settings: destination.settings },
-    credentials: destination.credentials,
+  const adapterContext = adapterContextFor(ctx, destination, {
     syncJobId: item.sync_job_id,
+    queueItemId: item.id,
     signal,
     awaitingResponse: (waiting) => markAwaitingResponse(ctx, item, waiting),
-    http: createDestinationHttp({
-      pool: ctx.pool,
-      networkPolicy: ctx.networkPolicy,
-      destinationId: destination.id,
-      syncJobId: item.sync_job_id,
-      queueItemId: item.id,
-      secrets: secretsOf(destination),
-      observe: (status, seconds) => ctx.metrics?.observeRequest({ destinationId: destination.id, status, seconds }),
-    }),
-  };
+  });
   const retrying = <T>(attempt: () => Promise<T>) =>
     withInRunRetries(
       {

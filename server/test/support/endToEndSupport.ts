@@ -1,8 +1,8 @@
 // For the end-to-end tests: the real server (startTestApp) with its pipeline live, a simulator on a
 // port of its own, and terse GraphQL calls to set up destinations, customers and segments.
 import { afterAll, beforeAll } from 'vitest';
-import { startSimulator, type StartedSimulator } from '../../simulator/index.ts';
-import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
+import { startSimulator, type StartedSimulator } from '../../src/simulator/index.ts';
+import { startTestApp, type TestApp } from './testApp.ts';
 
 export interface EndToEnd {
   app: TestApp;

@@ -1,7 +1,7 @@
 // Shared by the Google adapter tests: a context pointed at the simulator and customers hashed the
 // way the pipeline hashes them.
-import type { ConversionRecord, MemberRecord } from '../adapter.ts';
-import { identifiersFor } from '../hashing/index.ts';
+import type { ConversionRecord, MemberRecord } from '../../../src/destinations/adapter.ts';
+import { identifiersFor } from '../../../src/destinations/hashing/index.ts';
 import { adapterContext, pii, type SimulatorForTests } from './adapterTestContext.ts';
 
 export const GOOGLE_TOKEN = 'g-secret-token-0001';

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach } from 'vitest';
-import type { MemberRecord } from '../adapter.ts';
-import { adapterContext, pii } from '../google/adapterTestContext.ts';
-import { identifiersFor } from '../hashing/index.ts';
+import type { MemberRecord } from '../../../src/destinations/adapter.ts';
+import { adapterContext, pii } from './adapterTestContext.ts';
+import { identifiersFor } from '../../../src/destinations/hashing/index.ts';
 
 export function useDirectory(): { dir: string } {
   const t = { dir: '' };

@@ -2,13 +2,13 @@
 // the item's status, the membership the network confirmed, rejected records, the job's counts,
 // the per-event statuses of conversions, and the job's own status when nothing is left in flight.
 import type pg from 'pg';
-import { inTransaction, QUEUES } from '../queue/queues.ts';
 import type { PgBoss } from 'pg-boss';
-import { refreshConversionStatuses } from '../pipeline/conversions/refreshConversionStatuses.ts';
-import { failSyncJob } from '../pipeline/failSyncJob.ts';
-import { settleSyncJob } from '../pipeline/settleSyncJob.ts';
+import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
+import { failSyncJob } from './failSyncJob.ts';
+import { scheduleResend } from './scheduleResend.ts';
+import { settleSyncJob } from './settleSyncJob.ts';
 import { withTransaction } from '../db/withTransaction.ts';
-import type { ClaimedItem } from './claimQueueItem.ts';
+import type { ClaimedItem } from '../delivery/claimQueueItem.ts';
 
 export type ItemOutcome =
   | { kind: 'delivered'; rejected: Array<{ key: string; reason: string; customerId?: number }>; matchRate?: string }
@@ -39,15 +39,14 @@ export async function settleQueueItem(options: {
         await tx.query('UPDATE audiences SET match_rate = $2, updated_at = now() WHERE id = $1', [item.audience_id, outcome.matchRate]);
       }
     } else if (outcome.kind === 'external') {
-      const { rowCount } = await tx.query(
+      const { rows } = await tx.query<{ next_attempt_at: Date }>(
         `UPDATE queue_items SET status = 'WAITING_FOR_RETRY', lease_until = NULL, awaiting_response = false, last_error = $3,
                 next_attempt_at = last_attempt_at + make_interval(secs => $4), updated_at = now()
-          WHERE ${held}`,
+          WHERE ${held} RETURNING next_attempt_at`,
         [...claim, outcome.error.slice(0, 1000), options.retryIntervalSeconds],
       );
-      if (!rowCount) return false;
-      const { rows } = await tx.query<{ next_attempt_at: Date }>('SELECT next_attempt_at FROM queue_items WHERE id = $1', [item.id]);
-      await options.boss.send(QUEUES.resendDue, {}, { ...inTransaction(tx), startAfter: rows[0]!.next_attempt_at });
+      if (!rows.length) return false;
+      await scheduleResend(options.boss, tx, rows);
     } else {
       const { rowCount } = await tx.query(
         `UPDATE queue_items SET status = 'FAILED', lease_until = NULL, awaiting_response = false, last_error = $3, updated_at = now() WHERE ${held}`,

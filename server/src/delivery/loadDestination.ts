@@ -4,7 +4,7 @@ import type { DestinationAdapter } from '../destinations/adapter.ts';
 import { adapterFor } from '../destinations/adapters.ts';
 import type { DestinationType } from '../generated/prisma/enums.ts';
 import type { CredentialsCipher } from '../secrets/credentialsCipher.ts';
-import { PreparationError } from './pipelineContext.ts';
+import { PreparationError } from './preparationError.ts';
 
 export interface LoadedDestination {
   id: number;

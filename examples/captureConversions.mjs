@@ -14,9 +14,30 @@ const now = Date.now();
 const events = process.argv[2]
   ? JSON.parse(await readFile(process.argv[2], 'utf8'))
   : [
-      { eventId: 'order-50001', conversionName: 'Purchase', occurredAt: new Date(now - 3_600_000).toISOString(), customerExternalId: 'cust-1001', value: 129.9, currency: 'USD' },
-      { eventId: 'order-50002', conversionName: 'Purchase', occurredAt: new Date(now - 1_800_000).toISOString(), customerExternalId: 'cust-1002', value: 54, currency: 'USD' },
-      { eventId: 'order-50003', conversionName: 'Purchase', occurredAt: new Date(now - 600_000).toISOString(), clickId: 'EAIaIQobChMI-example-gclid', value: 12.5, currency: 'EUR' },
+      {
+        eventId: 'order-50001',
+        conversionName: 'Purchase',
+        occurredAt: new Date(now - 3_600_000).toISOString(),
+        customerExternalId: 'cust-1001',
+        value: 129.9,
+        currency: 'USD',
+      },
+      {
+        eventId: 'order-50002',
+        conversionName: 'Purchase',
+        occurredAt: new Date(now - 1_800_000).toISOString(),
+        customerExternalId: 'cust-1002',
+        value: 54,
+        currency: 'USD',
+      },
+      {
+        eventId: 'order-50003',
+        conversionName: 'Purchase',
+        occurredAt: new Date(now - 600_000).toISOString(),
+        clickId: 'EAIaIQobChMI-example-gclid',
+        value: 12.5,
+        currency: 'EUR',
+      },
     ];
 
 const capture = `mutation Capture($input: CapturePaidResponseInput!) {

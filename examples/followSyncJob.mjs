@@ -22,7 +22,8 @@ const FINISHED = ['COMPLETED', 'FAILED', 'WITHDRAWN'];
 const line = (job) =>
   `${new Date().toISOString()} ${job.status.padEnd(17)} ${(job.stage ?? '-').padEnd(18)} ` +
   `added ${job.recordsAdded}/${job.recordsTotal}, removed ${job.recordsRemoved}, rejected ${job.recordsRejected}`;
-const fetchJob = async () => (await graphql(`query Job($id: ID!) { syncJob(id: $id) { ${JOB} } }`, { id: jobId }, { safeToRepeat: true })).syncJob;
+const fetchJob = async () =>
+  (await graphql(`query Job($id: ID!) { syncJob(id: $id) { ${JOB} } }`, { id: jobId }, { safeToRepeat: true })).syncJob;
 
 let job = await fetchJob();
 if (!job) {
@@ -78,7 +79,8 @@ const { syncJob: finished } = await graphql(
   { safeToRepeat: true },
 );
 console.log(line(finished));
-for (const { node } of finished.queueItems.edges) console.log(`  item ${node.operation} x${node.recordCount}: ${node.status} after ${node.attempts} attempt(s)`);
+for (const { node } of finished.queueItems.edges)
+  console.log(`  item ${node.operation} x${node.recordCount}: ${node.status} after ${node.attempts} attempt(s)`);
 for (const { node } of finished.rejectedRecords.edges) console.log(`  rejected ${node.primaryKey}: ${node.reason}`);
 if (finished.error) console.log(`  error: ${finished.error}${finished.canRetry ? ' (retrySyncJob can resend its failed items)' : ''}`);
 

@@ -56,7 +56,8 @@ export async function graphql(query, variables = {}, options = {}) {
     const error = body?.errors?.[0];
     if (body && !error) return body.data;
     // worth resending: rate limited, the first request with this key still running, a server fault
-    const retryable = response.status === 429 || response.status === 409 || response.status >= 500 || error?.extensions?.code === 'INTERNAL_SERVER_ERROR';
+    const retryable =
+      response.status === 429 || response.status === 409 || response.status >= 500 || error?.extensions?.code === 'INTERNAL_SERVER_ERROR';
     if (!retryable || attempt >= attempts) throw error ? new PaidsyncError(error) : new Error(`HTTP ${response.status}`);
     await pause(attempt, Number(error?.extensions?.retryAfterSeconds ?? response.headers.get('retry-after') ?? 0) * 1000);
   }

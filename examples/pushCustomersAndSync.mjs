@@ -37,6 +37,8 @@ for (const job of jobs) console.log(`started job ${job.id} to ${job.destination.
 // Had that answer been lost, sending the same request with the same key returns the same jobs
 // and starts nothing (within 24 hours). The same key with other variables is refused (CONFLICT).
 const { triggerSegmentSync: again } = await graphql(trigger, { segmentId }, { idempotencyKey });
-console.log(`resent with the same key: ${again.map((job) => job.id).join(', ') === jobs.map((job) => job.id).join(', ') ? 'same jobs, nothing new started' : 'DIFFERENT jobs'}`);
+console.log(
+  `resent with the same key: ${again.map((job) => job.id).join(', ') === jobs.map((job) => job.id).join(', ') ? 'same jobs, nothing new started' : 'DIFFERENT jobs'}`,
+);
 
 console.log(JSON.stringify({ segmentId, idempotencyKey, jobIds: jobs.map((job) => job.id) }));

@@ -9,6 +9,5 @@ export default defineConfig({
   migrations: { path: path.join(import.meta.dirname, '../prisma/migrations') },
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () =>
-    new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' }),
+  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' }),
 });

@@ -48,5 +48,13 @@ export async function customerTraceLatency(env: BenchEnvironment, members: numbe
   const floor = await timed(requests, members, async (e) => void (await readCustomerTrace(env.pool, e)));
   const p99Ms = percentile(times, 99);
   const floorP99Ms = percentile(floor, 99);
-  return { members, requests, p50Ms: percentile(times, 50), p99Ms, floorP50Ms: percentile(floor, 50), floorP99Ms, ratioP99: p99Ms / floorP99Ms };
+  return {
+    members,
+    requests,
+    p50Ms: percentile(times, 50),
+    p99Ms,
+    floorP50Ms: percentile(floor, 50),
+    floorP99Ms,
+    ratioP99: p99Ms / floorP99Ms,
+  };
 }

@@ -70,7 +70,8 @@ export async function dashboardQuery(env: BenchEnvironment, jobs: number, second
   const ask = (withCount: boolean) => async (i: number) => {
     const query = withCount ? QUERY : QUERY.replace('totalCount', '');
     const result = await env.gql(query, { filter: { syncType: TYPES[i % TYPES.length] }, first: 50 });
-    if (result.errors || (result.data as any).syncJobs.edges.length !== 50) throw new Error(`syncJobs failed: ${JSON.stringify(result).slice(0, 500)}`);
+    if (result.errors || (result.data as any).syncJobs.edges.length !== 50)
+      throw new Error(`syncJobs failed: ${JSON.stringify(result).slice(0, 500)}`);
   };
   await underLoad(concurrency, 1, ask(true)); // warm-up
   const times = await underLoad(concurrency, seconds, ask(true));

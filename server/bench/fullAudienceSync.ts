@@ -28,17 +28,21 @@ export interface FullSyncResult {
 }
 
 export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetup> {
-  const { createDestination } = await env.ok(
-    `mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`,
-    {
-      i: {
-        name: 'bench facebook',
-        type: 'FACEBOOK_ADS',
-        settings: { apiBaseUrl: `${env.sim.url}/facebook`, adAccountId: '1234', pixelId: '555', batchSize: 10_000, requestsPerSecond: 10_000, concurrency: 8 },
-        credentials: { accessToken: 'bench-token' },
+  const { createDestination } = await env.ok(`mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`, {
+    i: {
+      name: 'bench facebook',
+      type: 'FACEBOOK_ADS',
+      settings: {
+        apiBaseUrl: `${env.sim.url}/facebook`,
+        adAccountId: '1234',
+        pixelId: '555',
+        batchSize: 10_000,
+        requestsPerSecond: 10_000,
+        concurrency: 8,
       },
+      credentials: { accessToken: 'bench-token' },
     },
-  );
+  });
   const { createSegment } = await env.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }`, {
     i: { name: 'everyone', paidSyncEnabled: true, destinationIds: [createDestination.id], criteria: { all: [] } },
   });

@@ -21,7 +21,9 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   const { createDestination } = await env.ok(`mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`, {
     i: { name: 'bench web', type: 'WEB', settings: { url: `${env.sim.url}/web/fanout` } },
   });
-  await env.ok(`mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }`, { c: [{ externalId: 'f-1', email: 'f1@example.com' }] });
+  await env.ok(`mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }`, {
+    c: [{ externalId: 'f-1', email: 'f1@example.com' }],
+  });
   const { createSegment } = await env.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }`, {
     i: { name: 'fan-out', paidSyncEnabled: true, destinationIds: [createDestination.id], customerExternalIds: ['f-1'] },
   });
@@ -66,12 +68,15 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   try {
     for (let r = 0; r < rounds; r++) {
       const t0 = Date.now();
-      const { triggerSegmentSync } = await env.ok(`mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }`, { s: createSegment.id });
+      const { triggerSegmentSync } = await env.ok(`mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }`, {
+        s: createSegment.id,
+      });
       const id = triggerSegmentSync[0].id as string;
       const until = Date.now() + 10_000;
       while (seen.some((m) => !m.has(id)) && Date.now() < until) await sleep(5);
       const times = seen.map((m) => m.get(id));
-      if (times.some((t) => t === undefined)) throw new Error(`round ${r}: ${times.filter((t) => t === undefined).length} subscribers never saw job ${id}`);
+      if (times.some((t) => t === undefined))
+        throw new Error(`round ${r}: ${times.filter((t) => t === undefined).length} subscribers never saw job ${id}`);
       for (const t of times) deliveries.push(t! - t0);
       lasts.push(Math.max(...(times as number[])) - t0);
       await sleep(400); // the dry run's later updates settle
@@ -115,7 +120,11 @@ async function broadcastFloor(subscribers: number, rounds: number) {
   for (let r = 0; r < rounds; r++) {
     got = 0;
     const t0 = Date.now();
-    const payload = JSON.stringify({ type: 'next', id: '1', payload: { data: { syncJobUpdated: { id: String(r), status: 'PENDING', stage: null, recordsTotal: 0 } } } });
+    const payload = JSON.stringify({
+      type: 'next',
+      id: '1',
+      payload: { data: { syncJobUpdated: { id: String(r), status: 'PENDING', stage: null, recordsTotal: 0 } } },
+    });
     for (const client of server.clients) client.send(payload);
     while (got < subscribers) await sleep(1);
     lasts.push(last - t0);

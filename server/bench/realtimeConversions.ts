@@ -50,13 +50,22 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   load.stdout!.on('data', (c: Buffer) => (summary += c.toString()));
   const code = await new Promise<number | null>((resolve) => load.once('exit', resolve));
   if (code !== 0) throw new Error(`the load process failed (${code})`);
-  const loadSummary = JSON.parse(summary.trim()) as { total: number; sendingSeconds: number; failures: number; maxInFlight: number; firstError: string | null };
+  const loadSummary = JSON.parse(summary.trim()) as {
+    total: number;
+    sendingSeconds: number;
+    failures: number;
+    maxInFlight: number;
+    firstError: string | null;
+  };
   if (loadSummary.firstError) console.warn(`capturePaidResponse refused (first of ${loadSummary.failures}): ${loadSummary.firstError}`);
 
-  const sent = readFileSync(out, 'utf8').trim().split('\n').map((line) => {
-    const [eventId, sentAt, ackMs, ok] = line.split('\t');
-    return { eventId: eventId!, sentAt: Number(sentAt), ackMs: Number(ackMs), ok: ok === '1' };
-  });
+  const sent = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [eventId, sentAt, ackMs, ok] = line.split('\t');
+      return { eventId: eventId!, sentAt: Number(sentAt), ackMs: Number(ackMs), ok: ok === '1' };
+    });
   const captured = sent.filter((s) => s.ok);
   // wait for the last deliveries
   const fb = env.sim.simulator.state.facebook;
@@ -79,11 +88,13 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   if (missing > 0) {
     // where the undelivered events stand, so a loss can be told from a slow tail
     const q = async (sql: string) => JSON.stringify((await env.pool.query(sql)).rows);
-    console.warn(`conversions: ${missing} events not delivered; events by status: ${await q(
-      'SELECT status, sync_job_id IS NULL AS unassigned, count(*)::int AS n FROM conversion_events GROUP BY 1, 2',
-    )}; jobs: ${await q('SELECT sync_type, status, stage, count(*)::int AS n FROM sync_jobs GROUP BY 1, 2, 3')}; items: ${await q(
-      'SELECT operation, status, count(*)::int AS n FROM queue_items GROUP BY 1, 2',
-    )}; stage queue: ${await q("SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'sync-stage' GROUP BY 1")}`);
+    console.warn(
+      `conversions: ${missing} events not delivered; events by status: ${await q(
+        'SELECT status, sync_job_id IS NULL AS unassigned, count(*)::int AS n FROM conversion_events GROUP BY 1, 2',
+      )}; jobs: ${await q('SELECT sync_type, status, stage, count(*)::int AS n FROM sync_jobs GROUP BY 1, 2, 3')}; items: ${await q(
+        'SELECT operation, status, count(*)::int AS n FROM queue_items GROUP BY 1, 2',
+      )}; stage queue: ${await q("SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'sync-stage' GROUP BY 1")}`,
+    );
   }
   latencies.sort((a, b) => a - b);
   const acks = captured.map((s) => s.ackMs).sort((a, b) => a - b);
@@ -96,7 +107,9 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
     captured: captured.length,
     captureFailures: loadSummary.failures,
     // sustained: captures acknowledged per second, from the first sent to the last answered
-    achievedPerSecond: captured.length / ((sent.reduce((m, s) => Math.max(m, s.sentAt + s.ackMs), 0) - sent.reduce((m, s) => Math.min(m, s.sentAt), Infinity)) / 1000),
+    achievedPerSecond:
+      captured.length /
+      ((sent.reduce((m, s) => Math.max(m, s.sentAt + s.ackMs), 0) - sent.reduce((m, s) => Math.min(m, s.sentAt), Infinity)) / 1000),
     delivered: latencies.length,
     missing,
     duplicated,
@@ -121,7 +134,15 @@ async function conversionFloor(env: BenchEnvironment, n: number) {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        data: [{ event_name: 'Purchase', event_time: Math.floor(Date.now() / 1000), event_id: `floor-${i}`, action_source: 'system_generated', user_data: { fbc: `fb.1.${Date.now()}.x${i}` } }],
+        data: [
+          {
+            event_name: 'Purchase',
+            event_time: Math.floor(Date.now() / 1000),
+            event_id: `floor-${i}`,
+            action_source: 'system_generated',
+            user_data: { fbc: `fb.1.${Date.now()}.x${i}` },
+          },
+        ],
       }),
     });
     await response.arrayBuffer();

@@ -18,7 +18,10 @@ import { note, resultsDir, startEnvironment, stopEmbedded } from './support/envi
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const unknown = args.filter((a) => a !== '--quick' && !a.startsWith('--only='));
 if (unknown.length) {
   console.error(`bench: unknown arguments ${unknown.join(' ')} (use --quick, --only=ingest,full,incremental,conversions,fanout,dashboard)`);
@@ -27,8 +30,24 @@ if (unknown.length) {
 const wants = (name: string) => !only || only.includes(name);
 
 const sizes = quick
-  ? { customers: 50_000, conversionRate: 1_000, conversionSeconds: 10, subscribers: 100, fanOutRounds: 10, jobs: 100_000, dashboardSeconds: 4 }
-  : { customers: 1_000_000, conversionRate: 2_000, conversionSeconds: 60, subscribers: 1_000, fanOutRounds: 30, jobs: 1_000_000, dashboardSeconds: 20 };
+  ? {
+      customers: 50_000,
+      conversionRate: 1_000,
+      conversionSeconds: 10,
+      subscribers: 100,
+      fanOutRounds: 10,
+      jobs: 100_000,
+      dashboardSeconds: 4,
+    }
+  : {
+      customers: 1_000_000,
+      conversionRate: 2_000,
+      conversionSeconds: 60,
+      subscribers: 1_000,
+      fanOutRounds: 30,
+      jobs: 1_000_000,
+      dashboardSeconds: 20,
+    };
 // for experiments: BENCH_SIZES='{"customers":200000}' overrides any of them
 Object.assign(sizes, JSON.parse(process.env.BENCH_SIZES ?? '{}'));
 
@@ -42,7 +61,9 @@ function machine() {
   }
   let git = '';
   try {
-    git = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    git = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     /* not a checkout */
   }
@@ -67,7 +88,8 @@ interface Row {
 
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
-const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const f = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 
 async function main() {
   const started = Date.now();
@@ -98,7 +120,10 @@ async function main() {
         console.log('where its time went (ms):');
         console.table(full.timeline.stages);
         console.log('deliveries', full.timeline.deliveries, 'requests', full.timeline.requests);
-        console.log(`CPU seconds used during the sync (${f(full.seconds, 1)} s × ${os.availableParallelism()} cores available):`, full.cpuSeconds);
+        console.log(
+          `CPU seconds used during the sync (${f(full.seconds, 1)} s × ${os.availableParallelism()} cores available):`,
+          full.cpuSeconds,
+        );
         rows.push({
           benchmark: `1. full audience sync (${f(sizes.customers)} members)`,
           figure: `${f(full.seconds, 1)} s`,
@@ -160,7 +185,10 @@ async function main() {
         floor: `p99 ${f(c.floorP99Ms, 1)} ms (INSERT + POST)`,
         ratio: `${f(c.ratioP99, 1)}×`,
         target: '2,000/s, none lost or doubled, p99 ≤ 1 s',
-        met: c.rate < 2_000 ? null : c.achievedPerSecond >= 0.98 * 2_000 && c.missing === 0 && c.duplicated === 0 && c.captureFailures === 0 && c.p99Ms <= 1000,
+        met:
+          c.rate < 2_000
+            ? null
+            : c.achievedPerSecond >= 0.98 * 2_000 && c.missing === 0 && c.duplicated === 0 && c.captureFailures === 0 && c.p99Ms <= 1000,
       });
     } finally {
       await env.stop();
@@ -212,7 +240,9 @@ async function main() {
   const output = { quick, sizes, machine: machine(), at: new Date().toISOString(), totalSeconds, table: rows, results };
   writeFileSync(path.join(resultsDir, 'results.json'), JSON.stringify(output, null, 2));
   printTable(rows);
-  console.log(`\n${output.machine.cpu}, ${output.machine.cores} cores, ${output.machine.memoryGiB} GiB, Node ${output.machine.node}, PostgreSQL: ${output.machine.postgres}`);
+  console.log(
+    `\n${output.machine.cpu}, ${output.machine.cores} cores, ${output.machine.memoryGiB} GiB, Node ${output.machine.node}, PostgreSQL: ${output.machine.postgres}`,
+  );
   console.log(`total ${f(totalSeconds, 1)} s; results in bench-results/results.json`);
 }
 

@@ -90,11 +90,27 @@ export async function startPaidsync(options: {
     if (serveApiFrom !== db) stops.push(() => serveApiFrom.close());
     // scrapes read through the API's connections, whose statement timeout bounds them
     const metrics = createMetrics({ pool: serveApiFrom.pool, role: config.role });
-    const services: Services = { config, logger, prisma: serveApiFrom.prisma, pool: serveApiFrom.pool, liveEvents, cipher, boss: queue.boss, apiKeys, networkPolicy, metrics };
+    const services: Services = {
+      config,
+      logger,
+      prisma: serveApiFrom.prisma,
+      pool: serveApiFrom.pool,
+      liveEvents,
+      cipher,
+      boss: queue.boss,
+      apiKeys,
+      networkPolicy,
+      metrics,
+    };
     const monitoring = metricsRoutes({ metrics, pool: serveApiFrom.pool, boss: queue.boss, apiKeys, metricsToken: config.metricsToken });
 
     const generatedAdminKey = serveApi ? await ensureAdminKey(db.prisma, config.adminKey) : null;
-    if (serveApi && !config.adminKey && !generatedAdminKey && !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))) {
+    if (
+      serveApi &&
+      !config.adminKey &&
+      !generatedAdminKey &&
+      !(await db.prisma.apiKey.count({ where: { role: 'ADMIN', revokedAt: null } }))
+    ) {
       logger.warn('every admin API key is revoked; set PAIDSYNC_ADMIN_KEY to create one');
     }
     if (runWorker) {
@@ -117,7 +133,10 @@ export async function startPaidsync(options: {
         pool: db.pool,
         logger,
         webBuildDir,
-        routes: [...monitoring, ...(simulator ? [(req: http.IncomingMessage, res: http.ServerResponse) => simulator.handle(req, res)] : [])],
+        routes: [
+          ...monitoring,
+          ...(simulator ? [(req: http.IncomingMessage, res: http.ServerResponse) => simulator.handle(req, res)] : []),
+        ],
       });
       const revocations = watchRevocations({ pool: db.pool, liveEvents, logger });
       stops.push(async () => revocations.stop());
@@ -140,7 +159,9 @@ export async function startPaidsync(options: {
       // a worker has no API: it serves its own figures for Prometheus to scrape, and nothing else
       const server = http.createServer(async (req, res) => {
         for (const route of monitoring) if (await route(req, res)) return;
-        res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' }).end(req.url === '/healthz' ? 'ok\n' : 'Not found\n');
+        res
+          .writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' })
+          .end(req.url === '/healthz' ? 'ok\n' : 'Not found\n');
       });
       await listen(server, config.metricsPort);
       stops.push(() => closeServer(server));

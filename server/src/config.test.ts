@@ -116,7 +116,9 @@ describe('a bad value stops loadConfig with a ConfigError naming the variable', 
   it('secrets are not repeated in the message', () => {
     expect(configError({ PAIDSYNC_SECRET: 'hunter2-secret' }).message, 'the secret is redacted').not.toContain('hunter2');
     expect(configError({ PAIDSYNC_ADMIN_KEY: 'psk_short' }).message, 'the admin key is redacted').not.toContain('psk_short');
-    expect(configError({ DATABASE_URL: 'mysql://root:pa55word@db/x' }).message, 'the database password is redacted').not.toContain('pa55word');
+    expect(configError({ DATABASE_URL: 'mysql://root:pa55word@db/x' }).message, 'the database password is redacted').not.toContain(
+      'pa55word',
+    );
   });
 });
 

@@ -44,7 +44,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -74,7 +77,12 @@ const variables = {
   PAIDSYNC_DATA_DIR: z.string().min(1).optional(),
   PAIDSYNC_ALLOW_PRIVATE_HOSTS: z
     .string()
-    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
     .refine((hosts) => hosts.every(isAllowListEntry), 'must be comma-separated host names, IPs or CIDRs')
     .optional(),
   PAIDSYNC_DMP_ROOT: z.string().min(1).optional(),
@@ -141,7 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = repoRoot)
 
 function redact(name: string, value: unknown) {
   if (typeof value !== 'string') return value;
-  if (name === 'PAIDSYNC_ADMIN_KEY' || name === 'PAIDSYNC_SECRET' || name === 'PAIDSYNC_SECRET_PREVIOUS' || name === 'PAIDSYNC_METRICS_TOKEN') return '[redacted]';
+  if (
+    name === 'PAIDSYNC_ADMIN_KEY' ||
+    name === 'PAIDSYNC_SECRET' ||
+    name === 'PAIDSYNC_SECRET_PREVIOUS' ||
+    name === 'PAIDSYNC_METRICS_TOKEN'
+  )
+    return '[redacted]';
   if (name === 'DATABASE_URL') return value.replace(/\/\/[^@/]*@/, '//[redacted]@');
   return value;
 }

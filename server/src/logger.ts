@@ -11,11 +11,7 @@ export interface Logger {
 
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(options: {
-  level?: Level;
-  write?: (line: string) => void;
-  fields?: Record<string, unknown>;
-}): Logger {
+export function createLogger(options: { level?: Level; write?: (line: string) => void; fields?: Record<string, unknown> }): Logger {
   const min = order[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const base = options.fields ?? {};
@@ -49,7 +45,10 @@ function errorReplacer(_key: string, value: unknown) {
 export function scrubErrorMessage(message: string): string {
   let text = message;
   if (/invocation/.test(text) && text.includes('\n')) {
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     text = `${lines[0]} … ${lines[lines.length - 1]}`;
   }
   text = text.replace(/(invalid input (?:syntax|value) for (?:type )?[\w ]+): [\s\S]*$/i, '$1');

@@ -25,7 +25,10 @@ async function main() {
     logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 60_000);
     force.unref();
-    await starting.then((app) => app.stop(), () => {});
+    await starting.then(
+      (app) => app.stop(),
+      () => {},
+    );
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -24,7 +24,14 @@ function freePort(): Promise<number> {
 
 async function start(dataDir: string, port: number) {
   // the destination it creates points at loopback
-  const env: NodeJS.ProcessEnv = { ...process.env, PAIDSYNC_DATA_DIR: dataDir, PORT: String(port), PAIDSYNC_SIMULATOR: 'off', PAIDSYNC_LOG_LEVEL: 'warn', PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PAIDSYNC_DATA_DIR: dataDir,
+    PORT: String(port),
+    PAIDSYNC_SIMULATOR: 'off',
+    PAIDSYNC_LOG_LEVEL: 'warn',
+    PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+  };
   delete env.DATABASE_URL;
   delete env.PAIDSYNC_ADMIN_KEY;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: path.resolve(import.meta.dirname, '..'), env });
@@ -33,7 +40,10 @@ async function start(dataDir: string, port: number) {
   child.stderr.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`expected the server to come up; it said:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -64,7 +74,11 @@ it('starts on an embedded database, prints an admin key once, and keeps the data
   const key = /psk_[A-Za-z0-9_-]+/.exec(first.output())?.[0];
   expect(key, `the first start prints a generated admin key; output was:\n${first.output()}`).toBeDefined();
   expect(await gql(port, key!, '{ destinations { id } }'), 'the admin key answers').toEqual({ data: { destinations: [] } });
-  const created = await gql(port, key!, 'mutation { createDestination(input: { name: "kept", type: WEB, settings: { url: "http://127.0.0.1:9/x" } }) { id } }');
+  const created = await gql(
+    port,
+    key!,
+    'mutation { createDestination(input: { name: "kept", type: WEB, settings: { url: "http://127.0.0.1:9/x" } }) { id } }',
+  );
   expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
   expect(await first.stop(), 'SIGTERM stops it cleanly').toBe(0);
 

@@ -31,7 +31,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   // the cluster the start placed where the postgres user can reach it
   const link = clone ? path.join(clone, '.data', 'pg') : null;
-  if (link && lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) await rm(path.dirname(readlinkSync(link)), { recursive: true, force: true });
+  if (link && lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink())
+    await rm(path.dirname(readlinkSync(link)), { recursive: true, force: true });
   if (privateDir) await rm(privateDir, { recursive: true, force: true });
 });
 
@@ -97,7 +98,10 @@ describe.skipIf(!asRoot)('as root, from a fresh clone in a private directory', (
 
     const deadline = Date.now() + 420_000;
     for (;;) {
-      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (healthy) break;
       if (Date.now() > deadline || child.exitCode !== null) {
         throw new Error(`expected the README start command to become healthy on port ${port}; its output ended:\n${output.slice(-4000)}`);

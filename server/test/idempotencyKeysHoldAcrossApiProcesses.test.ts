@@ -46,13 +46,18 @@ it('triggerSegmentSync and requestPaidAction sent to two API processes at once, 
   const before = await jobCount();
 
   const trigger = 'mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id status } }';
-  const [onA, onB] = await Promise.all([send(apiA, trigger, { s: segment }, 'across-sync'), send(apiB, trigger, { s: segment }, 'across-sync')]);
+  const [onA, onB] = await Promise.all([
+    send(apiA, trigger, { s: segment }, 'across-sync'),
+    send(apiB, trigger, { s: segment }, 'across-sync'),
+  ]);
   expect(onA.errors, JSON.stringify(onA.errors)).toBeUndefined();
   expect(onB, 'API B answers with what API A ran (or the other way round)').toEqual(onA);
   expect(await send(apiB, trigger, { s: segment }, 'across-sync'), 'a later repeat on B').toEqual(onA);
 
   const paid = 'mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }';
-  const input = { i: { source: 'REALTIME_CONTAINER', issue: 'Growth', group: 'Upsell', customerExternalIds: ['across-1'], destinationIds: [destination] } };
+  const input = {
+    i: { source: 'REALTIME_CONTAINER', issue: 'Growth', group: 'Upsell', customerExternalIds: ['across-1'], destinationIds: [destination] },
+  };
   const [paidA, paidB] = await Promise.all([send(apiA, paid, input, 'across-paid'), send(apiB, paid, input, 'across-paid')]);
   expect(paidA.errors, JSON.stringify(paidA.errors)).toBeUndefined();
   expect(paidB).toEqual(paidA);
@@ -63,18 +68,35 @@ it('retrySyncJob sent to two API processes at once retries once; the answer outl
   const destination = await createWebDestination(a, sim, 'across-retry', { batchSize: 5 });
   const segment = await createEveryoneSegment(a, 'Across retry', [destination]);
   sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'across-retry', kind: 'invalidToken' }] });
-  const { triggerSegmentSync } = await a.ok<{ triggerSegmentSync: Array<{ id: string }> }>('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment });
+  const { triggerSegmentSync } = await a.ok<{ triggerSegmentSync: Array<{ id: string }> }>(
+    'mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }',
+    { s: segment },
+  );
   const jobId = triggerSegmentSync[0]!.id;
-  const jobStatus = async () => (await a.ok<{ syncJob: { status: string } }>('query($id: ID!) { syncJob(id: $id) { status } }', { id: jobId })).syncJob.status;
-  await until('the job to fail on the bad token', async () => ((await jobStatus()) === 'FAILED' ? true : undefined), 60_000, () => fleet.logs());
+  const jobStatus = async () =>
+    (await a.ok<{ syncJob: { status: string } }>('query($id: ID!) { syncJob(id: $id) { status } }', { id: jobId })).syncJob.status;
+  await until(
+    'the job to fail on the bad token',
+    async () => ((await jobStatus()) === 'FAILED' ? true : undefined),
+    60_000,
+    () => fleet.logs(),
+  );
   sim.simulator.control.apply({ clearFaults: 'web' });
 
   const retry = 'mutation($id: ID!) { retrySyncJob(id: $id) { id status } }';
-  const [onA, onB] = await Promise.all([send(apiA, retry, { id: jobId }, 'across-retry'), send(apiB, retry, { id: jobId }, 'across-retry')]);
+  const [onA, onB] = await Promise.all([
+    send(apiA, retry, { id: jobId }, 'across-retry'),
+    send(apiB, retry, { id: jobId }, 'across-retry'),
+  ]);
   expect(onA.errors, JSON.stringify(onA.errors)).toBeUndefined();
   expect(onA.data.retrySyncJob.status).toBe('RUNNING');
   expect(onB, 'the other process did not retry again (that would be NOT_RETRYABLE or a second run)').toEqual(onA);
-  await until('the retried job to complete', async () => ((await jobStatus()) === 'COMPLETED' ? true : undefined), 60_000, () => fleet.logs());
+  await until(
+    'the retried job to complete',
+    async () => ((await jobStatus()) === 'COMPLETED' ? true : undefined),
+    60_000,
+    () => fleet.logs(),
+  );
 
   // the API process that answered first goes; a new one answers the repeat from PostgreSQL
   await apiA.kill();

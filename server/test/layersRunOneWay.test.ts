@@ -27,8 +27,10 @@ describe('imports run graphql -> pipeline -> delivery -> destinations, and shipp
   it('flags an adapter importing the delivery engine, delivery importing the pipeline, and test code in src', async () => {
     const dir = await serverTree({
       'src/destinations/web/webAdapter.ts': "import { backoffDelay } from '../../delivery/backoff.ts';\n",
-      'src/delivery/claimQueueItem.ts': "import type { PipelineContext } from '../pipeline/pipelineContext.ts';\nimport { sleep } from '../sleep.ts';\n",
-      'src/pipeline/runStage.ts': "import { expect } from 'vitest';\nimport { startTestApp } from '../../test/support/testApp.ts';\nimport { loadBatch } from '../delivery/loadBatch.ts';\n",
+      'src/delivery/claimQueueItem.ts':
+        "import type { PipelineContext } from '../pipeline/pipelineContext.ts';\nimport { sleep } from '../sleep.ts';\n",
+      'src/pipeline/runStage.ts':
+        "import { expect } from 'vitest';\nimport { startTestApp } from '../../test/support/testApp.ts';\nimport { loadBatch } from '../delivery/loadBatch.ts';\n",
       'src/graphql/server.ts': "import { runStage } from '../pipeline/runStage.ts';\n",
       'src/pipeline/runStageOnce.test.ts': "import { it } from 'vitest';\nimport { startTestApp } from '../../test/support/testApp.ts';\n",
     });

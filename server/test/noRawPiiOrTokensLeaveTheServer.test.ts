@@ -37,11 +37,19 @@ function needles(keys: Record<string, string>) {
   for (const p of people) {
     list.push([`email of ${p.externalId}`, p.email], [`email of ${p.externalId} (normalised)`, p.email.toLowerCase()]);
     list.push([`phone of ${p.externalId}`, p.phone], [`phone of ${p.externalId} (digits)`, p.phone.replace(/\D/g, '')]);
-    list.push([`first name of ${p.externalId}`, p.firstName], [`last name of ${p.externalId}`, p.lastName], [`city of ${p.externalId}`, p.city]);
-    list.push([`first name of ${p.externalId} (normalised)`, p.firstName.toLowerCase()], [`city of ${p.externalId} (normalised)`, p.city.toLowerCase()]);
+    list.push(
+      [`first name of ${p.externalId}`, p.firstName],
+      [`last name of ${p.externalId}`, p.lastName],
+      [`city of ${p.externalId}`, p.city],
+    );
+    list.push(
+      [`first name of ${p.externalId} (normalised)`, p.firstName.toLowerCase()],
+      [`city of ${p.externalId} (normalised)`, p.city.toLowerCase()],
+    );
   }
   list.push(['PAIDSYNC_SECRET', SECRET], ['the Facebook access token', FB_TOKEN], ['the Web signing secret', SIGNING]);
-  for (const [name, key] of Object.entries(keys)) list.push([`the ${name} API key`, key], [`the secret part of the ${name} API key`, key.slice(-43)]);
+  for (const [name, key] of Object.entries(keys))
+    list.push([`the ${name} API key`, key], [`the secret part of the ${name} API key`, key.slice(-43)]);
   return list;
 }
 
@@ -81,14 +89,22 @@ beforeAll(async () => {
   keys.operator = await t.keyFor('OPERATOR');
   keys.viewer = await t.keyFor('VIEWER');
 
-  await fetch(`${sim.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webSecrets: { crm: SIGNING } }) });
+  await fetch(`${sim.url}/_control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ webSecrets: { crm: SIGNING } }),
+  });
   const create = async (input: Record<string, unknown>) =>
-    (await t.ok('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', { i: input })).createDestination.id as string;
+    (await t.ok('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', { i: input })).createDestination
+      .id as string;
   const crm = await create({ name: 'crm', type: 'WEB', settings: { url: `${sim.url}/web/crm` }, credentials: { signingSecret: SIGNING } });
   const flaky = await create({ name: 'flaky', type: 'WEB', settings: { url: `${sim.url}/web/flaky` } });
   const down = await create({ name: 'down', type: 'WEB', settings: { url: `${sim.url}/web/down` } });
   const fb = await create({
-    name: 'fb', type: 'FACEBOOK_ADS', settings: { apiBaseUrl: `${sim.url}/facebook`, adAccountId: 'act_1234', pixelId: '555' }, credentials: { accessToken: FB_TOKEN },
+    name: 'fb',
+    type: 'FACEBOOK_ADS',
+    settings: { apiBaseUrl: `${sim.url}/facebook`, adAccountId: 'act_1234', pixelId: '555' },
+    credentials: { accessToken: FB_TOKEN },
   });
   await fetch(`${sim.url}/_control`, {
     method: 'POST',
@@ -104,24 +120,52 @@ beforeAll(async () => {
 
   await t.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', { c: people }, keys.operator);
   const segment = await t.ok('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: 'pii people', paidSyncEnabled: true, destinationIds: [crm, flaky, down, fb], customerExternalIds: people.map((p) => p.externalId) },
+    i: {
+      name: 'pii people',
+      paidSyncEnabled: true,
+      destinationIds: [crm, flaky, down, fb],
+      customerExternalIds: people.map((p) => p.externalId),
+    },
   });
   await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment.createSegment.id }, keys.operator);
-  await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }', { s: segment.createSegment.id }, keys.operator);
-  await t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [crm, fb],
-  });
+  await t.ok(
+    'mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }',
+    { s: segment.createSegment.id },
+    keys.operator,
+  );
+  await t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [crm, fb],
+    },
+  );
   for (const [i, p] of people.entries()) {
-    await t.ok('mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { duplicate } }', {
-      i: { eventId: `pii-event-${tag}-${i}`, conversionName: 'Purchase', occurredAt: new Date().toISOString(), customerExternalId: p.externalId, value: 10, currency: 'USD' },
-    }, keys.operator);
+    await t.ok(
+      'mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { duplicate } }',
+      {
+        i: {
+          eventId: `pii-event-${tag}-${i}`,
+          conversionName: 'Purchase',
+          occurredAt: new Date().toISOString(),
+          customerExternalId: p.externalId,
+          value: 10,
+          currency: 'USD',
+        },
+      },
+      keys.operator,
+    );
   }
   await settle();
   // a bad token: the Facebook destination's next sync fails in the sync layer
-  await fetch(`${sim.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults: [{ network: 'facebook', kind: 'invalidToken' }] }) });
+  await fetch(`${sim.url}/_control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ faults: [{ network: 'facebook', kind: 'invalidToken' }] }),
+  });
   await t.ok('mutation { upsertCustomers(customers: [{ externalId: "pii-late", email: "late@example.com" }]) { count } }');
   await t.ok('mutation($id: ID!, $i: UpdateSegmentInput!) { updateSegment(id: $id, input: $i) { id } }', {
-    id: segment.createSegment.id, i: { customerExternalIds: [...people.map((p) => p.externalId), 'pii-late'] },
+    id: segment.createSegment.id,
+    i: { customerExternalIds: [...people.map((p) => p.externalId), 'pii-late'] },
   });
   await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment.createSegment.id });
   await settle();
@@ -136,7 +180,9 @@ beforeAll(async () => {
   await call(UPSERT, { c: [{ externalId: 'bad-5', email: p.email, adConsent: p.firstName }] });
   await call(UPSERT, { c: [{ externalId: 'bad-6', phone: `${p.phone} ext. nine`, firstName: p.firstName }] });
   await call(UPSERT, { c: [{ externalId: 'bad-7', dateOfBirth: p.city, zip: p.zip }] });
-  await call(`mutation { upsertCustomers(customers: [{ externalId: "lit-1", email: ["${p.email}"], firstName: { x: "${p.firstName}" } }]) { count } }`);
+  await call(
+    `mutation { upsertCustomers(customers: [{ externalId: "lit-1", email: ["${p.email}"], firstName: { x: "${p.firstName}" } }]) { count } }`,
+  );
   await call(`mutation { upsertCustomers(customers: [{ externalId: "lit-2", email: "${p.email}", gender: ${p.lastName} }]) { count } }`);
   await call(`mutation { upsertCustomers(customers: [{ externalId: "syn", email: "${p.email}" }] { count } }`);
   await call(`{ "${p.email}" }`);
@@ -151,11 +197,18 @@ beforeAll(async () => {
     i: { eventId: 'pii-bad', conversionName: 'Purchase', occurredAt: p.email, customerExternalId: p.externalId, currency: p.lastName },
   });
   await call('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
-    i: { name: 'leaky', type: 'FACEBOOK_ADS', settings: { adAccountId: p.phone, accessToken: FB_TOKEN }, credentials: { accessToken: FB_TOKEN, signingSecret: SIGNING } },
+    i: {
+      name: 'leaky',
+      type: 'FACEBOOK_ADS',
+      settings: { adAccountId: p.phone, accessToken: FB_TOKEN },
+      credentials: { accessToken: FB_TOKEN, signingSecret: SIGNING },
+    },
   });
   await call('{ destinations { id } }', {}, `${keys.operator}x`, 'a wrong key');
   await call('{ destinations { id } }', {}, SECRET, 'the secret as a key');
-  const overWs = subscribe(t.ws(keys.operator), UPSERT, { c: [{ externalId: 'ws-1', email: p.email, firstName: 7, lastName: p.lastName }] });
+  const overWs = subscribe(t.ws(keys.operator), UPSERT, {
+    c: [{ externalId: 'ws-1', email: p.email, firstName: 7, lastName: p.lastName }],
+  });
   const ending = await overWs.ended();
   errorsSeen.push({ request: 'over graphql-ws', errors: ending.errors ?? overWs.received.flatMap((r) => r.errors ?? []) });
   await settle(5_000);
@@ -172,7 +225,10 @@ function search(where: string, text: string) {
   const lower = text.toLowerCase();
   for (const [name, value] of needles(keys)) {
     const index = lower.indexOf(value.toLowerCase());
-    if (index >= 0) found.push(`${name} in ${where}: …${text.slice(Math.max(0, index - 80), index)}[HERE]${text.slice(index + value.length, index + value.length + 40)}…`);
+    if (index >= 0)
+      found.push(
+        `${name} in ${where}: …${text.slice(Math.max(0, index - 80), index)}[HERE]${text.slice(index + value.length, index + value.length + 40)}…`,
+      );
   }
   return found;
 }
@@ -194,7 +250,10 @@ describe('after a realistic run with failures and bad input', () => {
 
   it('no API call record holds them (url, headers, bodies)', async () => {
     const { rows } = await db.query<{ row: string }>('SELECT t::text AS row FROM api_calls t');
-    expect(rows.flatMap((r, i) => search(`api_calls row ${i}`, r.row)), 'nothing found in api_calls').toEqual([]);
+    expect(
+      rows.flatMap((r, i) => search(`api_calls row ${i}`, r.row)),
+      'nothing found in api_calls',
+    ).toEqual([]);
   });
 
   it('no GraphQL error a client got quotes them', () => {

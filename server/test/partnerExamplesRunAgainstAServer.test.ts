@@ -31,7 +31,9 @@ function startLossyProxy(target: string, loseFirstAnswerTo: RegExp[]) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
     const upstream = await fetch(`${target}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
     const answer = Buffer.from(await upstream.arrayBuffer());
     const rule = pending.findIndex((r) => r.test(body.toString('utf8')));
@@ -66,13 +68,24 @@ beforeAll(async () => {
   operatorKey = await s.t.keyFor('OPERATOR');
   // what an admin sets up once: a destination, a segment of the gold-plan customers, conversions on
   destination = await s.webDestination('partner');
-  const { createSegment } = await s.t.ok<{ createSegment: { id: string } }>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: 'Gold plan', paidSyncEnabled: true, destinationIds: [destination], criteria: { attribute: 'plan', op: 'eq', value: 'gold' } },
-  });
+  const { createSegment } = await s.t.ok<{ createSegment: { id: string } }>(
+    'mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }',
+    {
+      i: {
+        name: 'Gold plan',
+        paidSyncEnabled: true,
+        destinationIds: [destination],
+        criteria: { attribute: 'plan', op: 'eq', value: 'gold' },
+      },
+    },
+  );
   segment = createSegment.id;
-  await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [destination],
-  });
+  await s.t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [destination],
+    },
+  );
   // slow answers from the network keep the sync running while followSyncJob starts following it
   await s.control({ faults: [{ network: 'web', endpoint: 'partner', kind: 'latency', ms: 2_000 }] });
   proxy = startLossyProxy(s.t.url, [/triggerSegmentSync/, /order-50002/]);
@@ -98,7 +111,11 @@ function runExample(script: string, args: string[] = []): Promise<Run> {
     execFile(
       process.execPath,
       [path.join(examplesDir, script), ...args],
-      { cwd: examplesDir, env: { PATH: process.env.PATH, PAIDSYNC_URL: proxyUrl, PAIDSYNC_API_KEY: operatorKey, PAIDSYNC_FOLLOW_TIMEOUT_SECONDS: '45' }, timeout: 50_000 },
+      {
+        cwd: examplesDir,
+        env: { PATH: process.env.PATH, PAIDSYNC_URL: proxyUrl, PAIDSYNC_API_KEY: operatorKey, PAIDSYNC_FOLLOW_TIMEOUT_SECONDS: '45' },
+        timeout: 50_000,
+      },
       (error, stdout, stderr) => {
         const last = stdout.trim().split('\n').at(-1) ?? '';
         let summary: unknown = null;

@@ -12,7 +12,9 @@ beforeAll(async () => {
   assertDashboardBuilt();
   t = await startTestApp({ env: { PAIDSYNC_ROLE: 'api' } });
   browser = await launchBrowser();
-  await t.ok('mutation { createDestination(input: { name: "Slack alerts", type: WEB, settings: { url: "http://127.0.0.1:9/hook" } }) { id } }');
+  await t.ok(
+    'mutation { createDestination(input: { name: "Slack alerts", type: WEB, settings: { url: "http://127.0.0.1:9/hook" } }) { id } }',
+  );
   await t.ok('mutation { createDestination(input: { name: "Meta", type: WEB, settings: { url: "http://127.0.0.1:9/meta" } }) { id } }');
 });
 afterAll(async () => {
@@ -36,8 +38,18 @@ it('adds a rejection-rate alert and removes it', async () => {
   const row = page.locator('tr[data-rule="Meta rejects too much"]');
   await row.waitFor();
   expect(await row.innerText()).toMatch(/Meta rejects too much\s+Rejection rate over 5 %, once per 30 min\s+Meta\s+Slack alerts\s+never/);
-  const { alertRules } = await t.ok<any>('{ alertRules { kind threshold windowMinutes destination { name } webhookDestination { name } } }');
-  expect(alertRules).toEqual([{ kind: 'REJECTION_RATE', threshold: 5, windowMinutes: 30, destination: { name: 'Meta' }, webhookDestination: { name: 'Slack alerts' } }]);
+  const { alertRules } = await t.ok<any>(
+    '{ alertRules { kind threshold windowMinutes destination { name } webhookDestination { name } } }',
+  );
+  expect(alertRules).toEqual([
+    {
+      kind: 'REJECTION_RATE',
+      threshold: 5,
+      windowMinutes: 30,
+      destination: { name: 'Meta' },
+      webhookDestination: { name: 'Slack alerts' },
+    },
+  ]);
   await screenshot(page, 'settings-alert-rules');
 
   await row.getByRole('button', { name: 'Remove' }).click();

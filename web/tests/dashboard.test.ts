@@ -110,7 +110,13 @@ describe('dashboard', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
     // a new job appears at the top, also without a reload
-    const fresh = await db.insertJob({ destinationId: destinations.linkedin, syncType: 'SEGMENT', status: 'PENDING', stage: null, triggeredBy: 'Churn risk' });
+    const fresh = await db.insertJob({
+      destinationId: destinations.linkedin,
+      syncType: 'SEGMENT',
+      status: 'PENDING',
+      stage: null,
+      triggeredBy: 'Churn risk',
+    });
     await expect
       .poll(() => page.locator('tr.job').first().getAttribute('data-job-id'), { timeout: 15_000 })
       .toBe(globalId('SyncJob', fresh));
@@ -148,7 +154,9 @@ describe('dashboard', () => {
     await screenshot(page, 'sync-tracking-expanded');
 
     // queue items change live too (queueItemUpdated)
-    await db.query(`UPDATE queue_items SET status = 'SUCCEEDED', attempts = 4, next_attempt_at = NULL WHERE sync_job_id = $1`, [jobs.segmentDone]);
+    await db.query(`UPDATE queue_items SET status = 'SUCCEEDED', attempts = 4, next_attempt_at = NULL WHERE sync_job_id = $1`, [
+      jobs.segmentDone,
+    ]);
     await expect.poll(() => detail.locator('[data-queue-item]').first().textContent(), { timeout: 15_000 }).toContain('Succeeded');
 
     // a link to one job (from Conversions or the API inspector) opens it above the table
@@ -168,7 +176,12 @@ describe('dashboard', () => {
 
   it.each(Object.keys(offers) as (keyof typeof offers)[])('offers the %s role its actions, as `me` tells it', async (role) => {
     // a job that stays running, for Withdraw
-    runningForRoles ??= await db.insertJob({ destinationId: destinations.facebook, syncType: 'SEGMENT', status: 'RUNNING', stage: 'SYNC_MEMBERS' });
+    runningForRoles ??= await db.insertJob({
+      destinationId: destinations.facebook,
+      syncType: 'SEGMENT',
+      status: 'RUNNING',
+      stage: 'SYNC_MEMBERS',
+    });
     const expected = offers[role];
     const key = role === 'ADMIN' ? t.adminKey : await t.keyFor(role);
 
@@ -177,12 +190,20 @@ describe('dashboard', () => {
     await signInOn(page, t.url, key);
     await row(page, runningForRoles).waitFor();
     expect(await page.locator('header .role').textContent(), 'the header names the role').toContain(role.toLowerCase());
-    expect(posted.some((q) => /\bme\s*\{/.test(q)), 'the dashboard asked `me` for the role').toBe(true);
-    expect(posted.filter((q) => /upsertCustomers|apiKeys/.test(q)), 'no role probe was sent').toEqual([]);
+    expect(
+      posted.some((q) => /\bme\s*\{/.test(q)),
+      'the dashboard asked `me` for the role',
+    ).toBe(true);
+    expect(
+      posted.filter((q) => /upsertCustomers|apiKeys/.test(q)),
+      'no role probe was sent',
+    ).toEqual([]);
 
     const count = (name: string | RegExp) => page.getByRole('button', { name }).count();
     expect(await page.getByRole('link', { name: 'Settings' }).count(), `Settings tab for ${role}`).toBe(expected.settings ? 1 : 0);
-    expect(await row(page, runningForRoles).getByRole('button', { name: 'Withdraw' }).count(), `Withdraw for ${role}`).toBe(expected.withdraw ? 1 : 0);
+    expect(await row(page, runningForRoles).getByRole('button', { name: 'Withdraw' }).count(), `Withdraw for ${role}`).toBe(
+      expected.withdraw ? 1 : 0,
+    );
     expect(await page.getByRole('columnheader', { name: 'Action' }).count(), `Action column for ${role}`).toBe(expected.withdraw ? 1 : 0);
     if (!expected.withdraw) expect(await count(/Retry|Withdraw/), `no job actions for ${role}`).toBe(0);
     if (role === 'VIEWER') await screenshot(page, 'viewer-sync-tracking');
@@ -243,7 +264,10 @@ describe('dashboard', () => {
   it('charts the jobs on the overview', async () => {
     const page = await signIn(browser, t.url, t.adminKey);
     await page.getByRole('link', { name: 'Overview' }).click();
-    await page.getByRole('img', { name: /sync jobs started per hour/ }).locator('canvas').waitFor();
+    await page
+      .getByRole('img', { name: /sync jobs started per hour/ })
+      .locator('canvas')
+      .waitFor();
     expect(await page.locator('canvas').count()).toBe(3);
     expect(await page.getByRole('row', { name: /Meta Retail/ }).count()).toBe(1);
     await screenshot(page, 'overview');
@@ -270,7 +294,12 @@ describe('dashboard', () => {
     const fb = globalId('Destination', destinations.facebook);
     const li = globalId('Destination', destinations.linkedin);
     await t.ok('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-      i: { name: 'High-value shoppers', paidSyncEnabled: true, destinationIds: [fb, li], criteria: { attribute: 'ltv', op: 'gte', value: 500 } },
+      i: {
+        name: 'High-value shoppers',
+        paidSyncEnabled: true,
+        destinationIds: [fb, li],
+        criteria: { attribute: 'ltv', op: 'gte', value: 500 },
+      },
     });
     await t.ok('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
       i: { name: 'Winback list', paidSyncEnabled: false, destinationIds: [li], customerExternalIds: ['c-2'] },
@@ -284,7 +313,13 @@ describe('dashboard', () => {
 
     await page.getByRole('link', { name: 'Segments' }).click();
     await page.getByRole('link', { name: 'High-value shoppers' }).waitFor();
-    expect(await page.getByRole('row', { name: /High-value shoppers/ }).locator('td.num').textContent(), 'the rule segment counts its two members').toBe('2');
+    expect(
+      await page
+        .getByRole('row', { name: /High-value shoppers/ })
+        .locator('td.num')
+        .textContent(),
+      'the rule segment counts its two members',
+    ).toBe('2');
     expect(await page.getByRole('alert').count(), 'no error on Segments').toBe(0);
     await screenshot(page, 'segments');
 

@@ -25,7 +25,9 @@ async function wcagViolations(page: Page): Promise<string[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
     return result.violations as AxeViolation[];
   });
-  return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}: ${n.failureSummary ?? ''}`));
+  return violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
+  );
 }
 
 let t: TestApp;
@@ -42,7 +44,13 @@ beforeAll(async () => {
     fb: createDestination(input: { name: "Meta Retail", type: FACEBOOK_ADS, settings: { adAccountId: "123" }, credentials: { accessToken: "t" } }) { id }
   }`);
   const destinationId = Number(Buffer.from(created.fb.id, 'base64').toString().split(':').pop());
-  const done = await db.insertJob({ destinationId, syncType: 'SEGMENT', triggeredBy: 'High-value shoppers', recordsTotal: 1200, recordsRejected: 1 });
+  const done = await db.insertJob({
+    destinationId,
+    syncType: 'SEGMENT',
+    triggeredBy: 'High-value shoppers',
+    recordsTotal: 1200,
+    recordsRejected: 1,
+  });
   await db.query(`INSERT INTO rejected_records (sync_job_id, primary_key, reason) VALUES ($1, 'cust-1', 'Invalid email hash')`, [done]);
   await db.query(
     `INSERT INTO queue_items (sync_job_id, operation, status, record_count, attempts, next_attempt_at)
@@ -57,9 +65,25 @@ beforeAll(async () => {
     failureLayer: 'SYNC',
     error: 'the access token expired',
   });
-  await db.insertJob({ destinationId, syncType: 'PII_UPDATE', status: 'RUNNING', stage: 'CREATE_QUEUE_ITEMS', triggeredBy: 'pii-update agent' });
-  await db.insertApiCall({ destinationId, syncJobId: done, url: 'https://graph.facebook.com/v27.0/act_123/customaudiences', statusCode: 200 });
-  await db.insertApiCall({ destinationId, syncJobId: failedJob, url: 'https://graph.facebook.com/v27.0/act_123/customaudiences', statusCode: 401 });
+  await db.insertJob({
+    destinationId,
+    syncType: 'PII_UPDATE',
+    status: 'RUNNING',
+    stage: 'CREATE_QUEUE_ITEMS',
+    triggeredBy: 'pii-update agent',
+  });
+  await db.insertApiCall({
+    destinationId,
+    syncJobId: done,
+    url: 'https://graph.facebook.com/v27.0/act_123/customaudiences',
+    statusCode: 200,
+  });
+  await db.insertApiCall({
+    destinationId,
+    syncJobId: failedJob,
+    url: 'https://graph.facebook.com/v27.0/act_123/customaudiences',
+    statusCode: 401,
+  });
 });
 
 afterAll(async () => {

@@ -17,7 +17,16 @@ const idOf = (g: string) => Number(Buffer.from(g, 'base64').toString().split(':'
 async function capture(eventId: string, conversionName = 'Purchase', value = 129.9) {
   const data = await t.ok<{ capturePaidResponse: { event: { id: string } } }>(
     'mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { event { id } } }',
-    { i: { eventId, conversionName, occurredAt: new Date(Date.now() - 60_000).toISOString(), clickId: `gclid-${eventId}`, value, currency: 'EUR' } },
+    {
+      i: {
+        eventId,
+        conversionName,
+        occurredAt: new Date(Date.now() - 60_000).toISOString(),
+        clickId: `gclid-${eventId}`,
+        value,
+        currency: 'EUR',
+      },
+    },
   );
   return idOf(data.capturePaidResponse.event.id);
 }
@@ -46,27 +55,59 @@ beforeAll(async () => {
   }`);
   Object.assign(ids, { web: created.web.id, facebook: created.fb.id, linkedin: created.li.id });
   Object.assign(dest, { web: idOf(created.web.id), facebook: idOf(created.fb.id), linkedin: idOf(created.li.id) });
-  await t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [ids.web],
-  });
+  await t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [ids.web],
+    },
+  );
 
   // some history, in every state a conversion can be in
-  conversionJob = await db.insertJob({ destinationId: dest.web, syncType: 'OFFLINE_CONVERSION', status: 'AWAITING_RESPONSE', triggeredBy: 'capturePaidResponse' });
+  conversionJob = await db.insertJob({
+    destinationId: dest.web,
+    syncType: 'OFFLINE_CONVERSION',
+    status: 'AWAITING_RESPONSE',
+    triggeredBy: 'capturePaidResponse',
+  });
   const history: Array<[string, string, string, string]> = [
     ['ord-20931', 'Purchase', 'SUCCEEDED', `attempts = 1, last_attempt_at = now() - interval '40 minutes'`],
     ['lead-5521', 'Qualified lead', 'SUCCEEDED', `attempts = 1, last_attempt_at = now() - interval '31 minutes'`],
-    ['ord-20940', 'Purchase', 'REJECTED', `attempts = 1, last_attempt_at = now() - interval '22 minutes', last_error = 'Partner answered 422: click id not recognised'`],
-    ['ord-20944', 'Purchase', 'WAITING_FOR_RETRY', `attempts = 2, last_attempt_at = now() - interval '5 minutes', next_attempt_at = now() + interval '25 minutes', last_error = 'Partner answered 503: service unavailable'`],
+    [
+      'ord-20940',
+      'Purchase',
+      'REJECTED',
+      `attempts = 1, last_attempt_at = now() - interval '22 minutes', last_error = 'Partner answered 422: click id not recognised'`,
+    ],
+    [
+      'ord-20944',
+      'Purchase',
+      'WAITING_FOR_RETRY',
+      `attempts = 2, last_attempt_at = now() - interval '5 minutes', next_attempt_at = now() + interval '25 minutes', last_error = 'Partner answered 503: service unavailable'`,
+    ],
     ['sub-881', 'Subscription', 'SENDING', `attempts = 1, last_attempt_at = now()`],
   ];
   for (const [eventId, name, status, set] of history) {
     const id = await capture(eventId, name);
-    await db.query(`UPDATE conversion_events SET status = $2::"DeliveryStatus", sync_job_id = $3, ${set} WHERE id = $1`, [id, status, conversionJob]);
+    await db.query(`UPDATE conversion_events SET status = $2::"DeliveryStatus", sync_job_id = $3, ${set} WHERE id = $1`, [
+      id,
+      status,
+      conversionJob,
+    ]);
   }
 
   // and requests already made to destinations
-  const segmentJob = await db.insertJob({ destinationId: dest.facebook, syncType: 'SEGMENT', triggeredBy: 'High-value shoppers', recordsTotal: 1200 });
-  const nbaJob = await db.insertJob({ destinationId: dest.linkedin, syncType: 'NEXT_BEST_ACTION', status: 'FAILED', triggeredBy: 'retention / winback' });
+  const segmentJob = await db.insertJob({
+    destinationId: dest.facebook,
+    syncType: 'SEGMENT',
+    triggeredBy: 'High-value shoppers',
+    recordsTotal: 1200,
+  });
+  const nbaJob = await db.insertJob({
+    destinationId: dest.linkedin,
+    syncType: 'NEXT_BEST_ACTION',
+    status: 'FAILED',
+    triggeredBy: 'retention / winback',
+  });
   await db.insertApiCall({
     destinationId: dest.facebook,
     syncJobId: segmentJob,
@@ -221,7 +262,11 @@ describe('API inspector, live', () => {
     expect(await page.locator('tr.call', { hasNotText: 'LinkedIn B2B' }).count(), 'only LinkedIn calls are listed').toBe(0);
 
     const other = await db.insertApiCall({ destinationId: dest.facebook, url: 'https://graph.facebook.com/v19.0/act_123/customaudiences' });
-    const mine = await db.insertApiCall({ destinationId: dest.linkedin, url: 'https://api.linkedin.com/rest/dmpSegments/77/users', statusCode: 201 });
+    const mine = await db.insertApiCall({
+      destinationId: dest.linkedin,
+      url: 'https://api.linkedin.com/rest/dmpSegments/77/users',
+      statusCode: 201,
+    });
     // the two are announced in order: once the second is shown, the first has been passed over
     await expect
       .poll(() => firstCallId(page), { timeout: 15_000, message: `expected the LinkedIn call ${mine} to appear as the first row` })

@@ -14,7 +14,9 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PAIDSYNC_ROLE: 'api' } });
   db = new Db(t.databaseUrl);
   browser = await launchBrowser();
-  const { createDestination } = await t.ok<any>('mutation { createDestination(input: { name: "Partner webhook", type: WEB, settings: { url: "http://127.0.0.1:9/x" } }) { id } }');
+  const { createDestination } = await t.ok<any>(
+    'mutation { createDestination(input: { name: "Partner webhook", type: WEB, settings: { url: "http://127.0.0.1:9/x" } }) { id } }',
+  );
   const destinationId = Number(Buffer.from(createDestination.id, 'base64').toString().split(':').pop());
   await db.query(
     `INSERT INTO outbound_schedules (issue, group_name, customer_external_ids, destination_ids, cron) VALUES ('Retention', 'Nightly', ARRAY['a', 'b'], ARRAY[$1::int], '0 3 * * *')`,

@@ -27,12 +27,20 @@ afterAll(async () => {
 });
 
 async function segmentOn(endpoint: string): Promise<string> {
-  const { createDestination } = await t.ok<any>('mutation($s: JSON!, $n: String!) { createDestination(input: { name: $n, type: WEB, settings: $s }) { id } }', {
-    n: endpoint,
-    s: { url: `${sim.url}/web/${endpoint}` },
-  });
+  const { createDestination } = await t.ok<any>(
+    'mutation($s: JSON!, $n: String!) { createDestination(input: { name: $n, type: WEB, settings: $s }) { id } }',
+    {
+      n: endpoint,
+      s: { url: `${sim.url}/web/${endpoint}` },
+    },
+  );
   const { createSegment } = await t.ok<any>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: `Segment ${endpoint}`, paidSyncEnabled: true, destinationIds: [createDestination.id], customerExternalIds: ['e2e-0', 'e2e-1', 'e2e-2'] },
+    i: {
+      name: `Segment ${endpoint}`,
+      paidSyncEnabled: true,
+      destinationIds: [createDestination.id],
+      customerExternalIds: ['e2e-0', 'e2e-1', 'e2e-2'],
+    },
   });
   return createSegment.id;
 }
@@ -59,16 +67,22 @@ it('shows a job triggered through the API at the top and follows it to Completed
   const row = page.locator(`tr.job[data-job-id="${jobId}"]`);
   await expect.poll(() => row.count(), { message: 'the new job appears in the table', timeout: 15_000 }).toBe(1);
   expect(await page.locator('tr.job').first().getAttribute('data-job-id'), 'newest first: at the top').toBe(jobId);
-  await expect.poll(() => row.getAttribute('data-status'), { message: 'the row reaches COMPLETED live', timeout: 30_000 }).toBe('COMPLETED');
+  await expect
+    .poll(() => row.getAttribute('data-status'), { message: 'the row reaches COMPLETED live', timeout: 30_000 })
+    .toBe('COMPLETED');
   expect(await stillSamePage(page), 'no reload happened').toBe(true);
   await screenshot(page, 'sync-tracking-end-to-end');
 
   // the expanded row tells how long each stage took
   await row.getByRole('button', { name: /Show details/ }).click();
   const track = page.locator(`[id="detail-${jobId}"]`).getByRole('list', { name: 'Stages' });
-  await expect.poll(() => track.locator('[data-stage-duration]').count(), { message: 'each of the six stages shows its duration', timeout: 15_000 }).toBe(6);
+  await expect
+    .poll(() => track.locator('[data-stage-duration]').count(), { message: 'each of the six stages shows its duration', timeout: 15_000 })
+    .toBe(6);
   const [, amount, unit] = /([\d.]+) (ms|s)$/.exec((await track.locator('[data-stage-duration]').last().textContent()) ?? '') ?? [];
-  expect(Number(amount) * (unit === 's' ? 1000 : 1), 'adding members took at least the 800 ms the network was slow').toBeGreaterThanOrEqual(800);
+  expect(Number(amount) * (unit === 's' ? 1000 : 1), 'adding members took at least the 800 ms the network was slow').toBeGreaterThanOrEqual(
+    800,
+  );
   await screenshot(page, 'sync-tracking-stage-times');
   await page.context().close();
 });

@@ -58,7 +58,10 @@ export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number,
     const response = await fetch(`${simUrl}/facebook/v27.0/${audienceId}/users?access_token=floor`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ payload: { schema: 'EMAIL_SHA256', data }, session: { session_id: 1, batch_seq: seq, last_batch_flag: from + BATCH >= n } }),
+      body: JSON.stringify({
+        payload: { schema: 'EMAIL_SHA256', data },
+        session: { session_id: 1, batch_seq: seq, last_batch_flag: from + BATCH >= n },
+      }),
     });
     if (!response.ok) throw new Error(`floor POST refused: ${response.status} ${await response.text()}`);
     await response.arrayBuffer();

@@ -20,8 +20,14 @@ const target = new URL(`${options.url}/graphql`);
 function post(body: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${options.key}` } },
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${options.key}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -52,7 +58,16 @@ async function send(i: number) {
     const text = await post(
       JSON.stringify({
         query: MUTATION,
-        variables: { i: { eventId, conversionName: 'Purchase', occurredAt: new Date(sentAt).toISOString(), clickId: `click${i}`, value: 10, currency: 'USD' } },
+        variables: {
+          i: {
+            eventId,
+            conversionName: 'Purchase',
+            occurredAt: new Date(sentAt).toISOString(),
+            clickId: `click${i}`,
+            value: 10,
+            currency: 'USD',
+          },
+        },
       }),
     );
     const result = JSON.parse(text) as { data?: { capturePaidResponse: { duplicate: boolean } }; errors?: unknown };

@@ -67,7 +67,6 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-
 /** `BENCH_CPU_PROF=worker,api` profiles those processes; profiles land in bench-results/profiles. */
 function profileArgs(role: string): string[] {
   const wanted = (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim());

@@ -1,7 +1,11 @@
 // `tsx bench/support/profileSummary.ts FILE.cpuprofile [N]`: the functions with the most self time.
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
 const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 const top = Number(process.argv[3] ?? 30);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -25,17 +25,26 @@ it('keeps an alert through an outage of its receiver: waits for retry, then is d
   expect((await s.syncNewCustomersTo(failing, 'outage')).status).toBe('FAILED');
 
   const notificationJob = async () =>
-    (await s.t.ok<{ syncJobs: { edges: Array<{ node: { id: string } }> } }>('{ syncJobs(first: 1, filter: { syncType: NOTIFICATION }) { edges { node { id } } } }'))
-      .syncJobs.edges[0]?.node.id;
+    (
+      await s.t.ok<{ syncJobs: { edges: Array<{ node: { id: string } }> } }>(
+        '{ syncJobs(first: 1, filter: { syncType: NOTIFICATION }) { edges { node { id } } } }',
+      )
+    ).syncJobs.edges[0]?.node.id;
   await expect.poll(notificationJob, { message: 'the alert became a notification job', timeout: 10_000 }).toBeDefined();
   const id = (await notificationJob())!;
   const waiting = await s.waitForJob(id, ['FAILED']);
-  expect(waiting.queueItems.edges[0]!.node, 'the receiver is down: the alert waits for the retry schedule').toMatchObject({ status: 'WAITING_FOR_RETRY', operation: 'NOTIFICATION' });
+  expect(waiting.queueItems.edges[0]!.node, 'the receiver is down: the alert waits for the retry schedule').toMatchObject({
+    status: 'WAITING_FOR_RETRY',
+    operation: 'NOTIFICATION',
+  });
   expect(receiver.received, 'nothing arrived during the outage').toEqual([]);
 
   const done = await s.waitForJob(id, ['COMPLETED'], 30_000);
   expect(done.queueItems.edges[0]!.node.status).toBe('SUCCEEDED');
-  expect(receiver.received.map((r) => r.event), 'delivered once, after the outage').toEqual(['alert']);
+  expect(
+    receiver.received.map((r) => r.event),
+    'delivered once, after the outage',
+  ).toEqual(['alert']);
   const { apiCalls } = await s.t.ok<{ apiCalls: { edges: Array<{ node: { statusCode: number | null } }> } }>(
     'query($d: ID!) { apiCalls(first: 20, destinationId: $d) { edges { node { statusCode } } } }',
     { d: hook },

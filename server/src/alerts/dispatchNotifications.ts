@@ -35,7 +35,10 @@ interface LifecycleRow {
 /** returns how many webhooks it queued and whether events are left for another run */
 /** `windowed`: evaluate the windowed rules' conditions too (each a query over recent jobs), which the
  * caller spaces out; JOB_FAILED and lifecycle rules follow the events every time. */
-export async function dispatchNotifications(ctx: PipelineContext, options: { windowed: boolean }): Promise<{ queued: number; more: boolean }> {
+export async function dispatchNotifications(
+  ctx: PipelineContext,
+  options: { windowed: boolean },
+): Promise<{ queued: number; more: boolean }> {
   return withTransaction(ctx.pool, async (tx) => {
     const { rows: events } = await tx.query<LifecycleRow>(
       `WITH e AS (
@@ -50,7 +53,8 @@ export async function dispatchNotifications(ctx: PipelineContext, options: { win
     const watches = (rule: AlertRuleRow, e: LifecycleRow) => rule.destination_id === null || rule.destination_id === e.destination_id;
     let queued = 0;
     const send = async (rule: AlertRuleRow, triggeredBy: string, body: object) => {
-      if (await createNotification(ctx, tx, { ruleId: rule.id, webhookDestinationId: rule.webhook_destination_id, triggeredBy, body })) queued++;
+      if (await createNotification(ctx, tx, { ruleId: rule.id, webhookDestinationId: rule.webhook_destination_id, triggeredBy, body }))
+        queued++;
     };
 
     for (const e of events) {
@@ -101,7 +105,13 @@ function alertBody(rule: AlertRuleRow, text: string, e?: LifecycleRow) {
     event: 'alert',
     text: `paidsync alert “${rule.name}”: ${text}`,
     at: new Date().toISOString(),
-    rule: { id: encodeGlobalID('AlertRule', rule.id), name: rule.name, kind: rule.kind, threshold: rule.threshold, windowMinutes: rule.window_minutes },
+    rule: {
+      id: encodeGlobalID('AlertRule', rule.id),
+      name: rule.name,
+      kind: rule.kind,
+      threshold: rule.threshold,
+      windowMinutes: rule.window_minutes,
+    },
     ...(e ? { syncJob: jobView(e) } : {}),
   };
 }

@@ -14,7 +14,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-it('fires a failing destination\'s alert once per rule window, signed, with a Slack-compatible text', async () => {
+it("fires a failing destination's alert once per rule window, signed, with a Slack-compatible text", async () => {
   const failing = await s.webDestination('failing', { batchSize: 10 });
   const hook = await receiver.destination(s.t, 'alerts receiver');
   const { createAlertRule } = await s.t.ok<{ createAlertRule: { id: string; kind: string } }>(
@@ -34,15 +34,23 @@ it('fires a failing destination\'s alert once per rule window, signed, with a Sl
   // two more failures in the same window: the rule has fired for it already
   expect((await s.syncNewCustomersTo(failing, 'fail-b')).status).toBe('FAILED');
   expect((await s.syncNewCustomersTo(failing, 'fail-c')).status).toBe('FAILED');
-  await expect.poll(async () => {
-    const { rows } = await s.t.app.services.pool.query("SELECT count(*)::int AS n FROM job_lifecycle_events");
-    return rows[0].n;
-  }, { message: 'every failure event was dispatched', timeout: 10_000 }).toBe(0);
+  await expect
+    .poll(
+      async () => {
+        const { rows } = await s.t.app.services.pool.query('SELECT count(*)::int AS n FROM job_lifecycle_events');
+        return rows[0].n;
+      },
+      { message: 'every failure event was dispatched', timeout: 10_000 },
+    )
+    .toBe(0);
   const { syncJobs } = await s.t.ok<{ syncJobs: { edges: Array<{ node: { status: string } }> } }>(
     '{ syncJobs(first: 50, filter: { syncType: NOTIFICATION }) { edges { node { status } } } }',
   );
   expect(syncJobs.edges.length, 'one notification job for the window').toBe(1);
-  expect(receiver.received.filter((r) => r.event === 'alert'), 'one alert per window, not one per failure').toHaveLength(1);
+  expect(
+    receiver.received.filter((r) => r.event === 'alert'),
+    'one alert per window, not one per failure',
+  ).toHaveLength(1);
 
   // the next window fires again
   await s.t.app.services.pool.query('UPDATE alert_rules SET last_fired_window = last_fired_window - 1');

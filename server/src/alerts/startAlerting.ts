@@ -20,7 +20,12 @@ export async function startAlerting(options: { ctx: PipelineContext; liveEvents:
     // the windowed conditions read recent jobs: at most every WINDOWED_EVERY_MS per process, however busy
     const windowed = Date.now() - windowedAt >= WINDOWED_EVERY_MS;
     if (windowed) windowedAt = Date.now();
-    else await boss.send(DISPATCH_QUEUE, {}, { singletonKey: 'windowed', startAfter: Math.ceil((windowedAt + WINDOWED_EVERY_MS - Date.now()) / 1000) });
+    else
+      await boss.send(
+        DISPATCH_QUEUE,
+        {},
+        { singletonKey: 'windowed', startAfter: Math.ceil((windowedAt + WINDOWED_EVERY_MS - Date.now()) / 1000) },
+      );
     const { queued, more } = await dispatchNotifications(ctx, { windowed });
     if (queued) ctx.logger.info('notifications queued', { queued });
     if (more) await wake();

@@ -18,7 +18,8 @@ afterAll(async () => {
 
 const ruleOf = (webhook: ReceivedWebhook) => (webhook.rule as { name: string } | undefined)?.name;
 const fromRule = (name: string) => (received: ReceivedWebhook[]) => received.filter((x) => ruleOf(x) === name);
-const rule = (i: Record<string, unknown>) => s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { webhookDestinationId: hook, ...i } });
+const rule = (i: Record<string, unknown>) =>
+  s.t.ok('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { webhookDestinationId: hook, ...i } });
 
 it('fires a rejection-rate rule when more than its percentage of records were rejected, not below it', async () => {
   const fine = await s.webDestination('rate-fine', { batchSize: 10 });
@@ -50,22 +51,39 @@ it('fires a throttling rule when the network pauses a destination for longer tha
   await s.control({ faults: [{ network: 'web', endpoint: 'throttled', kind: 'rateLimit', retryAfterSeconds: 600, count: 1 }] });
   const job = await s.syncNewCustomersTo(throttled, 'th');
   expect(job.status, 'a pause longer than the run leaves the item to the resend').toBe('FAILED');
-  const received = await receiver.waitFor((r) => fromRule('Long pause')(r).length > 0 && fromRule('Not completed')(r).length > 0, 'the throttling and not-completed alerts');
+  const received = await receiver.waitFor(
+    (r) => fromRule('Long pause')(r).length > 0 && fromRule('Not completed')(r).length > 0,
+    'the throttling and not-completed alerts',
+  );
   expect(fromRule('Long pause')(received)[0]!.text).toMatch(/throttled is paused by the network's throttling until/);
   expect(fromRule('Not completed')(received)[0]!.text).toMatch(/1 sync\(s\) have not completed for more than 0 h/);
 });
 
 it('lets only an ADMIN manage rules, and only with a Web destination as receiver', async () => {
   const operator = await s.t.keyFor('OPERATOR');
-  const refused = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', { i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: hook } }, operator);
+  const refused = await s.t.gql(
+    'mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }',
+    { i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: hook } },
+    operator,
+  );
   expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect((await s.t.gql('{ alertRules { id } }', {}, operator)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(
     'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    { i: { name: 'not a webhook', type: 'FACEBOOK_ADS', settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1', pixelId: '5' }, credentials: { accessToken: 't' } } },
+    {
+      i: {
+        name: 'not a webhook',
+        type: 'FACEBOOK_ADS',
+        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1', pixelId: '5' },
+        credentials: { accessToken: 't' },
+      },
+    },
   );
   const wrong = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
     i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: createDestination.id },
   });
-  expect(wrong.errors?.[0]).toMatchObject({ message: 'webhookDestinationId must name a WEB destination', extensions: { code: 'BAD_USER_INPUT' } });
+  expect(wrong.errors?.[0]).toMatchObject({
+    message: 'webhookDestinationId must name a WEB destination',
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 });

@@ -23,6 +23,8 @@ it('generates a key for a database that never had an admin key, and never again'
   expect(await ensureAdminKey(db.prisma, null), 'a restart with it active generates none').toBeNull();
   await db.pool.query("UPDATE api_keys SET revoked_at = now() WHERE role = 'ADMIN'");
   expect(await ensureAdminKey(db.prisma, null), 'a restart after every admin key was revoked generates none').toBeNull();
-  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL");
+  const { rows } = await db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL",
+  );
   expect(rows[0]!.n, 'no working admin key was made').toBe(0);
 });

@@ -57,7 +57,10 @@ describe('a new key', () => {
     const [, id] = /^psk_([0-9a-z]{12})_/.exec(key)!;
     const sameId = `psk_${id}_${'A'.repeat(43)}`;
     const oneOff = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
-    for (const [what, guess] of [['the same id with another secret', sameId], ['the key with its last character changed', oneOff]] as const) {
+    for (const [what, guess] of [
+      ['the same id with another secret', sameId],
+      ['the key with its last character changed', oneOff],
+    ] as const) {
       expect(lookupIdOf(guess), `${what} is looked up by the real key's id`).toBe(id);
       expect(await status(guess), `${what} is UNAUTHENTICATED (401)`).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
     }
@@ -79,16 +82,24 @@ describe('keys made before ids existed', () => {
       const oldKey = 'psk_' + 'o'.repeat(20) + 'l'.repeat(23);
       const oldRevoked = 'psk_' + 'r'.repeat(43);
       await pool.query(`INSERT INTO api_keys (name, role, key_hash) VALUES ('old operator', 'OPERATOR', $1)`, [sha256(oldKey)]);
-      await pool.query(`INSERT INTO api_keys (name, role, key_hash, revoked_at) VALUES ('old revoked', 'VIEWER', $1, now())`, [sha256(oldRevoked)]);
+      await pool.query(`INSERT INTO api_keys (name, role, key_hash, revoked_at) VALUES ('old revoked', 'VIEWER', $1, now())`, [
+        sha256(oldRevoked),
+      ]);
       await pool.end();
-      expect(readFileSync(path.join(migrationsDir, LOOKUP_MIGRATION, 'migration.sql'), 'utf8'), 'the migration backfills existing rows').toContain('UPDATE');
+      expect(
+        readFileSync(path.join(migrationsDir, LOOKUP_MIGRATION, 'migration.sql'), 'utf8'),
+        'the migration backfills existing rows',
+      ).toContain('UPDATE');
 
       const upgraded = await startTestApp({ database });
       try {
         const ok = await upgraded.gql('mutation { upsertCustomers(customers: [{ externalId: "old-key" }]) { count } }', {}, oldKey);
         expect(ok.errors, 'the old OPERATOR key still works after the migration').toBeUndefined();
         const refused = await upgraded.gql('{ destinations { id } }', {}, oldRevoked);
-        expect(refused.errors?.map((e) => e.extensions?.code), 'the old revoked key is still refused').toEqual(['UNAUTHENTICATED']);
+        expect(
+          refused.errors?.map((e) => e.extensions?.code),
+          'the old revoked key is still refused',
+        ).toEqual(['UNAUTHENTICATED']);
         const client = new pg.Client({ connectionString: database.url });
         await client.connect();
         const { rows } = await client.query<{ lookup_id: string }>(`SELECT lookup_id FROM api_keys WHERE key_hash = $1`, [sha256(oldKey)]);

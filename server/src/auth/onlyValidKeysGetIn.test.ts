@@ -26,7 +26,10 @@ async function post(headers: Record<string, string>, query = '{ destinations { i
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: Record<string, any> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: Record<string, any> }> },
+  };
 }
 
 async function keyId(key: string) {
@@ -93,14 +96,20 @@ describe('over graphql-ws', () => {
 
     await t.ok('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: await keyId(doomedKey) });
     const ending = await doomed.ended();
-    expect(ending.errors?.map((e) => e.extensions?.code), 'the subscription ends with UNAUTHENTICATED').toEqual(['UNAUTHENTICATED']);
+    expect(
+      ending.errors?.map((e) => e.extensions?.code),
+      'the subscription ends with UNAUTHENTICATED',
+    ).toEqual(['UNAUTHENTICATED']);
 
     const { rows: after } = await db.query<{ records_total: number }>(
       'UPDATE sync_jobs SET records_total = 1000 WHERE id = $1 RETURNING records_total',
       [probeId],
     );
     await survivor.next((p) => p.data?.syncJobUpdated?.recordsTotal === after[0]!.records_total, 'the other key still gets events');
-    expect(doomed.received.some((p) => p.data?.syncJobUpdated?.recordsTotal === 1000), 'the revoked key got nothing after revocation').toBe(false);
+    expect(
+      doomed.received.some((p) => p.data?.syncJobUpdated?.recordsTotal === 1000),
+      'the revoked key got nothing after revocation',
+    ).toBe(false);
   });
 
   it('revoking a key through one API process ends its subscription on another process', async () => {
@@ -124,10 +133,18 @@ describe('over graphql-ws', () => {
         () => client.query('UPDATE sync_jobs SET records_total = records_total + 1 WHERE id = $1', [jobs[0]!.id]),
         (p) => p.data?.syncJobUpdated !== undefined,
       );
-      const { rows: keyRows } = await client.query<{ id: number }>(`SELECT id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), 'hex')`, [key]);
-      await first.ok('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: Buffer.from(`ApiKey:${keyRows[0]!.id}`).toString('base64') });
+      const { rows: keyRows } = await client.query<{ id: number }>(
+        `SELECT id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), 'hex')`,
+        [key],
+      );
+      await first.ok('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', {
+        id: Buffer.from(`ApiKey:${keyRows[0]!.id}`).toString('base64'),
+      });
       const ending = await onSecond.ended();
-      expect(ending.errors?.map((e) => e.extensions?.code), 'the other process ended the subscription with UNAUTHENTICATED').toEqual(['UNAUTHENTICATED']);
+      expect(
+        ending.errors?.map((e) => e.extensions?.code),
+        'the other process ended the subscription with UNAUTHENTICATED',
+      ).toEqual(['UNAUTHENTICATED']);
     } finally {
       await client.end();
       await second.stop();

@@ -23,14 +23,21 @@ afterAll(() => t?.stop());
 const codes = (result: { errors?: Array<{ extensions?: Record<string, any> }> }) => (result.errors ?? []).map((e) => e.extensions?.code);
 
 // operations an OPERATOR may not use (DESIGN.md: ADMIN "also manages destinations and keys")
-const ADMIN_ONLY_MUTATIONS = ['createDestination', 'updateDestination', 'createApiKey', 'revokeApiKey', 'updatePaidConfiguration', 'createAlertRule', 'removeAlertRule'];
+const ADMIN_ONLY_MUTATIONS = [
+  'createDestination',
+  'updateDestination',
+  'createApiKey',
+  'revokeApiKey',
+  'updatePaidConfiguration',
+  'createAlertRule',
+  'removeAlertRule',
+];
 const ADMIN_ONLY_QUERIES = ['apiKeys', 'alertRules'];
 
 async function createDmpDestination(name: string) {
-  const data = await t.ok(
-    `mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`,
-    { input: { name, type: 'DMP', settings: { directory: '/tmp/paidsync-dmp' } } },
-  );
+  const data = await t.ok(`mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`, {
+    input: { name, type: 'DMP', settings: { directory: '/tmp/paidsync-dmp' } },
+  });
   return data.createDestination.id as string;
 }
 
@@ -93,7 +100,10 @@ describe('OPERATOR', () => {
       { id: created.createSegment.id },
       keys.OPERATOR,
     );
-    expect(updated.updateSegment, 'OPERATOR renamed the segment and shrank it').toEqual({ name: 'operator segment, renamed', memberCount: 1 });
+    expect(updated.updateSegment, 'OPERATOR renamed the segment and shrank it').toEqual({
+      name: 'operator segment, renamed',
+      memberCount: 1,
+    });
   });
 
   it('may run every query but apiKeys', async () => {
@@ -112,13 +122,24 @@ describe('OPERATOR', () => {
     const viewerKeyId = keyList.apiKeys.find((k: { role: string }) => k.role === 'VIEWER').id;
     const before = await snapshotTables(t.databaseUrl);
     const attempts: Array<[string, string, Record<string, unknown>]> = [
-      ['createDestination', `mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`,
-        { input: { name: 'operator dmp', type: 'DMP', settings: { directory: '/tmp/x' } } }],
+      [
+        'createDestination',
+        `mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`,
+        { input: { name: 'operator dmp', type: 'DMP', settings: { directory: '/tmp/x' } } },
+      ],
       ['updateDestination', `mutation($id: ID!) { updateDestination(id: $id, input: { enabled: false }) { id } }`, { id: destinationId }],
       ['createApiKey', `mutation { createApiKey(name: "operator-made", role: ADMIN) { key } }`, {}],
       ['revokeApiKey', `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: viewerKeyId }],
-      ['updatePaidConfiguration', `mutation { updatePaidConfiguration(input: { offlineConversionsEnabled: true }) { offlineConversionsEnabled } }`, {}],
-      ['createAlertRule', `mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }`, { i: { name: 'operator alert', kind: 'LIFECYCLE', webhookDestinationId: destinationId } }],
+      [
+        'updatePaidConfiguration',
+        `mutation { updatePaidConfiguration(input: { offlineConversionsEnabled: true }) { offlineConversionsEnabled } }`,
+        {},
+      ],
+      [
+        'createAlertRule',
+        `mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }`,
+        { i: { name: 'operator alert', kind: 'LIFECYCLE', webhookDestinationId: destinationId } },
+      ],
       ['removeAlertRule', `mutation($id: ID!) { removeAlertRule(id: $id) { id } }`, { id: Buffer.from('AlertRule:1').toString('base64') }],
     ];
     expect(attempts.map((a) => a[0]).sort(), 'every admin-only mutation is tried').toEqual([...ADMIN_ONLY_MUTATIONS].sort());
@@ -150,7 +171,11 @@ describe('ADMIN', () => {
       keys.ADMIN,
     );
     const id = created.createDestination.id;
-    const updated = await t.ok(`mutation($id: ID!) { updateDestination(id: $id, input: { enabled: false }) { enabled } }`, { id }, keys.ADMIN);
+    const updated = await t.ok(
+      `mutation($id: ID!) { updateDestination(id: $id, input: { enabled: false }) { enabled } }`,
+      { id },
+      keys.ADMIN,
+    );
     expect(updated.updateDestination.enabled, 'ADMIN disabled the destination').toBe(false);
     const config = await t.ok(
       `mutation($ids: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $ids }) {
@@ -164,7 +189,11 @@ describe('ADMIN', () => {
     });
     const newKey = await t.ok(`mutation { createApiKey(name: "made by admin", role: VIEWER) { key apiKey { id role } } }`, {}, keys.ADMIN);
     expect(newKey.createApiKey.apiKey.role, 'ADMIN created a key').toBe('VIEWER');
-    const revoked = await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: newKey.createApiKey.apiKey.id }, keys.ADMIN);
+    const revoked = await t.ok(
+      `mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`,
+      { id: newKey.createApiKey.apiKey.id },
+      keys.ADMIN,
+    );
     expect(revoked.revokeApiKey.revokedAt, 'ADMIN revoked the key').not.toBeNull();
     const list = await t.ok(`{ apiKeys { id } }`, {}, keys.ADMIN);
     expect(list.apiKeys.length, 'ADMIN lists keys').toBeGreaterThanOrEqual(5);

@@ -4,7 +4,13 @@ import { z } from 'zod';
 
 export const MAX_CUSTOMERS_PER_CALL = 10_000;
 
-const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
 
 export const customerSchema = z.object({
   externalId: z.string().trim().min(1, 'must not be empty').max(256),
@@ -25,7 +31,10 @@ export const customerSchema = z.object({
     'must be a date YYYY-MM-DD',
   ),
   gender: optionalText(16).refine((v) => v === null || /^(m|f|male|female)$/i.test(v), 'must be m, f, male or female'),
-  adConsent: z.boolean().nullish().transform((v) => v ?? null),
+  adConsent: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   attributes: z
     .record(z.string(), z.unknown())
     .nullish()
@@ -36,9 +45,9 @@ export const customerSchema = z.object({
 export type CustomerRecord = z.infer<typeof customerSchema>;
 
 /** Validates a whole call; the first problem refuses all of it. */
-export function validateCustomers(input: readonly unknown[]):
-  | { ok: true; customers: CustomerRecord[] }
-  | { ok: false; message: string; index: number; field: string } {
+export function validateCustomers(
+  input: readonly unknown[],
+): { ok: true; customers: CustomerRecord[] } | { ok: false; message: string; index: number; field: string } {
   if (input.length > MAX_CUSTOMERS_PER_CALL) {
     return { ok: false, message: `at most ${MAX_CUSTOMERS_PER_CALL} customers per call`, index: -1, field: '' };
   }

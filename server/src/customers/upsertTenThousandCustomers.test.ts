@@ -97,9 +97,15 @@ describe('upsertCustomers with 10,000 customers', () => {
     const big = await measuredUpsert(people(10_000, 'big', 'San Francisco'));
     expect(big.count, 'the payload reports 10,000').toBe(10_000);
     expect(big.onTable, 'PostgreSQL ran exactly one INSERT statement on customers for the 10,000').toEqual({ INSERT: 1, UPDATE: 1 });
-    expect(big.statementsSent.length, `the server sent as many statements for 10,000 as for 10 (${JSON.stringify(big.statementsSent.map((s) => s.slice(0, 40)))})`).toBe(small.statementsSent.length);
+    expect(
+      big.statementsSent.length,
+      `the server sent as many statements for 10,000 as for 10 (${JSON.stringify(big.statementsSent.map((s) => s.slice(0, 40)))})`,
+    ).toBe(small.statementsSent.length);
     expect(big.statementsSent.length, 'a handful of statements in all').toBeLessThanOrEqual(4);
-    expect(big.statementsSent.filter((s) => /insert\s+into\s+"?customers/i.test(s)), 'one INSERT INTO customers').toHaveLength(1);
+    expect(
+      big.statementsSent.filter((s) => /insert\s+into\s+"?customers/i.test(s)),
+      'one INSERT INTO customers',
+    ).toHaveLength(1);
 
     const { rows } = await db.query<{ n: string; cities: string[] }>(
       `SELECT count(*) AS n, array_agg(DISTINCT city) AS cities FROM customers WHERE external_id LIKE 'big-%'`,
@@ -160,10 +166,14 @@ describe('upsertCustomers with 10,000 customers', () => {
     const same = people(10, 'small', 'Oakland');
     await measuredUpsert(same);
     const { rows: before } = await db.query<{ upd: Date }>(`SELECT max(updated_at) AS upd FROM customers`);
-    const { rows: snapshot } = await db.query<{ digest: string }>(`SELECT md5(string_agg(c::text, '|' ORDER BY id)) AS digest FROM customers c`);
+    const { rows: snapshot } = await db.query<{ digest: string }>(
+      `SELECT md5(string_agg(c::text, '|' ORDER BY id)) AS digest FROM customers c`,
+    );
     await measuredUpsert(same);
     const { rows: after } = await db.query<{ upd: Date }>(`SELECT max(updated_at) AS upd FROM customers`);
-    const { rows: snapshotAfter } = await db.query<{ digest: string }>(`SELECT md5(string_agg(c::text, '|' ORDER BY id)) AS digest FROM customers c`);
+    const { rows: snapshotAfter } = await db.query<{ digest: string }>(
+      `SELECT md5(string_agg(c::text, '|' ORDER BY id)) AS digest FROM customers c`,
+    );
     expect(after[0]!.upd, 'updated_at did not move for unchanged customers').toEqual(before[0]!.upd);
     expect(snapshotAfter[0]!.digest, 'no row changed').toBe(snapshot[0]!.digest);
   });

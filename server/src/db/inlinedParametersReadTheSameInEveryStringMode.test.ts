@@ -18,13 +18,25 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const HOSTILE = ["plain", "o'brien", "back\\slash", "a\\'", "x\\' OR TRUE --", "\\\\'; SELECT pg_sleep(10); --", "$1 $$ $tag$", 'tab\there\nnewline', 'ünïcødé ✓'];
+const HOSTILE = [
+  'plain',
+  "o'brien",
+  'back\\slash',
+  "a\\'",
+  "x\\' OR TRUE --",
+  "\\\\'; SELECT pg_sleep(10); --",
+  '$1 $$ $tag$',
+  'tab\there\nnewline',
+  'ünïcødé ✓',
+];
 
 for (const mode of ['on', 'off']) {
   it(`reads every string back as it was, with standard_conforming_strings ${mode}`, async () => {
     await client.query(`SET standard_conforming_strings = ${mode}`);
     for (const value of HOSTILE) {
-      const { rows } = await client.query<{ v: string; a: string[] }>(inlineParams('SELECT $1::text AS v, $2::text[] AS a', [value, [value, 'other']]));
+      const { rows } = await client.query<{ v: string; a: string[] }>(
+        inlineParams('SELECT $1::text AS v, $2::text[] AS a', [value, [value, 'other']]),
+      );
       expect(rows[0]!.v, `the text ${JSON.stringify(value)} comes back unchanged`).toBe(value);
       expect(rows[0]!.a, `and inside an array`).toEqual([value, 'other']);
     }

@@ -50,16 +50,24 @@ const JOB_SUBSCRIPTION = `subscription($filter: SyncJobFilter) {
 const ITEM_SUBSCRIPTION = `subscription($syncJobId: ID) {
   queueItemUpdated(syncJobId: $syncJobId) { id status attempts recordCount syncJob { id } } }`;
 
-const jobIs = (id: number, extra: (job: any) => boolean = () => true) => (p: Received) =>
-  p.data?.syncJobUpdated?.id === globalId('SyncJob', id) && extra(p.data.syncJobUpdated);
-const itemIs = (id: number, extra: (item: any) => boolean = () => true) => (p: Received) =>
-  p.data?.queueItemUpdated?.id === globalId('QueueItem', id) && extra(p.data.queueItemUpdated);
+const jobIs =
+  (id: number, extra: (job: any) => boolean = () => true) =>
+  (p: Received) =>
+    p.data?.syncJobUpdated?.id === globalId('SyncJob', id) && extra(p.data.syncJobUpdated);
+const itemIs =
+  (id: number, extra: (item: any) => boolean = () => true) =>
+  (p: Received) =>
+    p.data?.queueItemUpdated?.id === globalId('QueueItem', id) && extra(p.data.queueItemUpdated);
 
 describe('syncJobUpdated', () => {
   it('a VIEWER receives an inserted job, then each committed update, in order', async () => {
     const probe = await insertJob('PII_UPDATE', 'probe-1');
     const subscription = subscribe(t.ws(viewerKey), JOB_SUBSCRIPTION);
-    await untilListening(subscription, () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]), jobIs(probe));
+    await untilListening(
+      subscription,
+      () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]),
+      jobIs(probe),
+    );
 
     const id = await insertJob('SEGMENT');
     const inserted = await subscription.next(jobIs(id), 'the inserted job');
@@ -76,9 +84,15 @@ describe('syncJobUpdated', () => {
     await db.query('BEGIN');
     await db.query(`UPDATE sync_jobs SET status = 'RUNNING', stage = 'IDENTIFY_PAYLOAD' WHERE id = $1`, [id]);
     await db.query('COMMIT');
-    await subscription.next(jobIs(id, (j) => j.status === 'RUNNING' && j.stage === 'IDENTIFY_PAYLOAD'), 'the RUNNING update');
+    await subscription.next(
+      jobIs(id, (j) => j.status === 'RUNNING' && j.stage === 'IDENTIFY_PAYLOAD'),
+      'the RUNNING update',
+    );
     await db.query(`UPDATE sync_jobs SET status = 'COMPLETED', stage = 'SYNC_MEMBERS', records_total = 42 WHERE id = $1`, [id]);
-    await subscription.next(jobIs(id, (j) => j.status === 'COMPLETED' && j.recordsTotal === 42), 'the COMPLETED update');
+    await subscription.next(
+      jobIs(id, (j) => j.status === 'COMPLETED' && j.recordsTotal === 42),
+      'the COMPLETED update',
+    );
 
     const statuses = subscription.received.filter(jobIs(id)).map((p) => p.data!.syncJobUpdated.status);
     expect(statuses, 'the updates arrived in commit order').toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
@@ -88,13 +102,20 @@ describe('syncJobUpdated', () => {
   it('a rolled-back change is never delivered', async () => {
     const probe = await insertJob('PII_UPDATE', 'probe-2');
     const subscription = subscribe(t.ws(viewerKey), JOB_SUBSCRIPTION);
-    await untilListening(subscription, () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]), jobIs(probe));
+    await untilListening(
+      subscription,
+      () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]),
+      jobIs(probe),
+    );
     const id = await insertJob('SEGMENT', 'rollback');
     await db.query('BEGIN');
     await db.query(`UPDATE sync_jobs SET status = 'FAILED' WHERE id = $1`, [id]);
     await db.query('ROLLBACK');
     await db.query(`UPDATE sync_jobs SET records_total = 7 WHERE id = $1`, [id]);
-    await subscription.next(jobIs(id, (j) => j.recordsTotal === 7), 'the committed change after the rollback');
+    await subscription.next(
+      jobIs(id, (j) => j.recordsTotal === 7),
+      'the committed change after the rollback',
+    );
     const seen = subscription.received.filter(jobIs(id)).map((p) => p.data!.syncJobUpdated.status);
     expect(seen, 'FAILED (rolled back) was never delivered').not.toContain('FAILED');
     subscription.unsubscribe();
@@ -117,7 +138,9 @@ describe('syncJobUpdated', () => {
 
     const filteredTypes = new Set(filtered.received.map((p) => p.data?.syncJobUpdated?.syncType));
     expect([...filteredTypes], 'the filtered subscription saw only NEXT_BEST_ACTION jobs').toEqual(['NEXT_BEST_ACTION']);
-    expect(filtered.received.some(jobIs(segmentJob)) || filtered.received.some(jobIs(conversionJob)), 'no other type leaked through').toBe(false);
+    expect(filtered.received.some(jobIs(segmentJob)) || filtered.received.some(jobIs(conversionJob)), 'no other type leaked through').toBe(
+      false,
+    );
     expect(everything.received.some(jobIs(segmentJob)), 'the unfiltered subscription saw the SEGMENT job').toBe(true);
     expect(everything.received.some(jobIs(conversionJob)), 'the unfiltered subscription saw the OFFLINE_CONVERSION job').toBe(true);
     filtered.unsubscribe();
@@ -132,7 +155,11 @@ describe('syncJobUpdated', () => {
     const probe = await insertJob('SEGMENT', 'probe-4');
     await db.query(`UPDATE sync_jobs SET status = 'FAILED' WHERE id = $1`, [probe]);
     const failedHere = subscribe(t.ws(viewerKey), JOB_SUBSCRIPTION, { filter: { status: ['FAILED'], destinationId: destinationGlobalId } });
-    await untilListening(failedHere, () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]), jobIs(probe));
+    await untilListening(
+      failedHere,
+      () => db.query('UPDATE sync_jobs SET records_added = records_added + 1 WHERE id = $1', [probe]),
+      jobIs(probe),
+    );
 
     const elsewhere = (
       await db.query<{ id: number }>(
@@ -144,7 +171,10 @@ describe('syncJobUpdated', () => {
     await db.query(`UPDATE sync_jobs SET status = 'RUNNING' WHERE id = $1`, [running]);
     const failing = await insertJob('SEGMENT', 'failing-here');
     await db.query(`UPDATE sync_jobs SET status = 'FAILED', error = 'token expired' WHERE id = $1`, [failing]);
-    await failedHere.next(jobIs(failing, (j) => j.status === 'FAILED'), 'the job that failed on this destination');
+    await failedHere.next(
+      jobIs(failing, (j) => j.status === 'FAILED'),
+      'the job that failed on this destination',
+    );
     expect(failedHere.received.some(jobIs(elsewhere)), 'a failed job of another destination was filtered out').toBe(false);
     expect(failedHere.received.some(jobIs(running)), 'a running job was filtered out').toBe(false);
     expect(failedHere.received.some(jobIs(failing, (j) => j.status === 'PENDING')), 'the PENDING insert was filtered out').toBe(false);
@@ -174,10 +204,16 @@ describe('queueItemUpdated', () => {
       syncJob: { id: globalId('SyncJob', job) },
     });
     await db.query(`UPDATE queue_items SET status = 'WAITING_FOR_RETRY', attempts = 1, last_error = 'HTTP 503' WHERE id = $1`, [item]);
-    await forJob.next(itemIs(item, (i) => i.status === 'WAITING_FOR_RETRY' && i.attempts === 1), 'the WAITING_FOR_RETRY update');
+    await forJob.next(
+      itemIs(item, (i) => i.status === 'WAITING_FOR_RETRY' && i.attempts === 1),
+      'the WAITING_FOR_RETRY update',
+    );
     expect(forJob.received.some(itemIs(otherItem)), 'an item of another job was filtered out').toBe(false);
     await all.next(itemIs(otherItem), 'the other job’s item on the unfiltered subscription');
-    await all.next(itemIs(item, (i) => i.status === 'WAITING_FOR_RETRY'), 'the update on the unfiltered subscription');
+    await all.next(
+      itemIs(item, (i) => i.status === 'WAITING_FOR_RETRY'),
+      'the update on the unfiltered subscription',
+    );
     forJob.unsubscribe();
     all.unsubscribe();
   });
@@ -186,8 +222,14 @@ describe('queueItemUpdated', () => {
     const subscription = subscribe(t.ws(viewerKey), ITEM_SUBSCRIPTION, { syncJobId: 'garbage' });
     const ending = await subscription.ended();
     // graphql-js answers an error from a subscription's setup as one result with errors, then completes
-    expect(subscription.received.flatMap((p) => p.errors ?? []).map((e) => e.extensions?.code), 'refused with BAD_USER_INPUT').toEqual(['BAD_USER_INPUT']);
-    expect(subscription.received.some((p) => p.data?.queueItemUpdated), 'no item delivered').toBe(false);
+    expect(
+      subscription.received.flatMap((p) => p.errors ?? []).map((e) => e.extensions?.code),
+      'refused with BAD_USER_INPUT',
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(
+      subscription.received.some((p) => p.data?.queueItemUpdated),
+      'no item delivered',
+    ).toBe(false);
     expect(ending.completed || ending.errors !== undefined, 'the subscription ended').toBe(true);
   });
 });

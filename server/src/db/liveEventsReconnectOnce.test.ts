@@ -64,7 +64,10 @@ afterAll(async () => {
 describe('live events while the database is unreachable', () => {
   it('retry one attempt at a time, then deliver each event once', async () => {
     const lines: string[] = [];
-    const events: LiveEvents = startLiveEvents({ url: relayUrl, logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }) });
+    const events: LiveEvents = startLiveEvents({
+      url: relayUrl,
+      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+    });
     try {
       // five refused attempts: with one retry per failure these are attempts 0..4 of one loop
       await waitForAttempts(5);

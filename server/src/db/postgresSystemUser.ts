@@ -107,5 +107,8 @@ export async function relocatedCluster(dataDir: string): Promise<string> {
 }
 
 async function exists(file: string) {
-  return lstat(file).then(() => true, () => false);
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
 }

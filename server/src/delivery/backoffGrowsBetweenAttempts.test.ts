@@ -14,14 +14,21 @@ it('waits longer before each further attempt', async () => {
   const destination = await s.webDestination('backoff', { batchSize: 10 });
   const customers = makeCustomers(2, 'backoff');
   await s.customers(customers);
-  const segment = await s.segment('Backoff', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Backoff',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   // the first three attempts meet an outage, the fourth goes through
   await s.control({ faults: [{ network: 'web', endpoint: 'backoff', kind: 'outage', mode: 'unavailable', count: 3 }] });
   const [id] = await s.syncSegment(segment);
   expect((await s.waitForJob(id!, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
 
   const attempts = s.sim.simulator.state.requests.filter((r) => r.endpoint === 'backoff');
-  expect(attempts.map((r) => r.status), 'three refusals, then success').toEqual([503, 503, 503, 200]);
+  expect(
+    attempts.map((r) => r.status),
+    'three refusals, then success',
+  ).toEqual([503, 503, 503, 200]);
   const waits = attempts.slice(1).map((r, i) => r.at - (attempts[i]!.at + attempts[i]!.durationMs));
   waits.forEach((wait, k) => {
     const floor = (BASE_MS * 2 ** k) / 2;

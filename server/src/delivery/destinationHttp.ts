@@ -78,7 +78,10 @@ export function createDestinationHttp(options: {
       } catch (error) {
         const reason = failureReason(error as Error);
         await record(request, null, started, reason);
-        throw new DeliveryError(error instanceof NetworkPolicyError || (error as { code?: string }).code === 'EPOLICY' ? 'permanent' : 'external', `${request.method} ${url.host}: ${reason}`);
+        throw new DeliveryError(
+          error instanceof NetworkPolicyError || (error as { code?: string }).code === 'EPOLICY' ? 'permanent' : 'external',
+          `${request.method} ${url.host}: ${reason}`,
+        );
       }
       await record(request, response.status, started, response.text);
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
@@ -89,7 +92,10 @@ export function createDestinationHttp(options: {
         } catch {
           // an unparseable Location says nothing more
         }
-        throw new DeliveryError('permanent', `${request.method} ${url.host}: answered ${response.status}, a redirect${where}; redirects are not followed`);
+        throw new DeliveryError(
+          'permanent',
+          `${request.method} ${url.host}: answered ${response.status}, a redirect${where}; redirects are not followed`,
+        );
       }
       const { text } = response;
       return {
@@ -137,7 +143,10 @@ function send(url: URL, request: HttpRequest, policy: NetworkPolicy): Promise<{ 
       cause ??= error;
       req.destroy(error);
     };
-    const timer = setTimeout(() => cut(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => cut(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
     req.on('error', fail);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

@@ -17,7 +17,9 @@ export async function ensureAudience(options: {
   stale?: string;
 }): Promise<{ name: string; externalId: string }> {
   const { pool, destination, audienceId } = options;
-  const known = await pool.query<{ name: string; external_id: string | null }>('SELECT name, external_id FROM audiences WHERE id = $1', [audienceId]);
+  const known = await pool.query<{ name: string; external_id: string | null }>('SELECT name, external_id FROM audiences WHERE id = $1', [
+    audienceId,
+  ]);
   const existing = known.rows[0];
   if (existing?.external_id && existing.external_id !== options.stale) return { name: existing.name, externalId: existing.external_id };
   const client = await pool.connect();

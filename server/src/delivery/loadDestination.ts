@@ -20,10 +20,14 @@ export interface LoadedDestination {
 }
 
 export async function loadDestination(db: pg.Pool | pg.PoolClient, cipher: CredentialsCipher, id: number): Promise<LoadedDestination> {
-  const { rows } = await db.query<{ id: number; name: string; type: DestinationType; enabled: boolean; settings: Record<string, any>; credentials_encrypted: string | null }>(
-    'SELECT id, name, type, enabled, settings, credentials_encrypted FROM destinations WHERE id = $1',
-    [id],
-  );
+  const { rows } = await db.query<{
+    id: number;
+    name: string;
+    type: DestinationType;
+    enabled: boolean;
+    settings: Record<string, any>;
+    credentials_encrypted: string | null;
+  }>('SELECT id, name, type, enabled, settings, credentials_encrypted FROM destinations WHERE id = $1', [id]);
   const row = rows[0];
   if (!row) throw new PreparationError('the destination no longer exists');
   const adapter = adapterFor(row.type);
@@ -57,7 +61,10 @@ export const concurrencyOf = (settings: Record<string, any>, adapter: Destinatio
 
 /** The destination's `concurrency` (or its adapter's default), without opening its credentials. */
 export async function loadDestinationConcurrency(db: pg.Pool | pg.PoolClient, id: number): Promise<number> {
-  const { rows } = await db.query<{ type: DestinationType; settings: Record<string, any> }>('SELECT type, settings FROM destinations WHERE id = $1', [id]);
+  const { rows } = await db.query<{ type: DestinationType; settings: Record<string, any> }>(
+    'SELECT type, settings FROM destinations WHERE id = $1',
+    [id],
+  );
   return rows[0] ? concurrencyOf(rows[0].settings, adapterFor(rows[0].type)) : 1;
 }
 

@@ -153,7 +153,12 @@ export function createNetworkPolicy(options: {
           (found) => {
             const bad = anyAddress ? undefined : found.find((a) => !addressAllowed(a.address));
             if (bad) return callback(Object.assign(refusal(hostname, bad.address), { code: 'EPOLICY' }), '', 0);
-            const wanted = lookupOptions.family === 6 || lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family === 4 || lookupOptions.family === 'IPv4' ? 4 : 0;
+            const wanted =
+              lookupOptions.family === 6 || lookupOptions.family === 'IPv6'
+                ? 6
+                : lookupOptions.family === 4 || lookupOptions.family === 'IPv4'
+                  ? 4
+                  : 0;
             const usable = wanted ? found.filter((a) => a.family === wanted) : found;
             if (!usable.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
             if (lookupOptions.all) return (callback as unknown as (e: null, a: typeof usable) => void)(null, usable);

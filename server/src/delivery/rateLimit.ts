@@ -32,7 +32,10 @@ export async function waitForRequestSlot(
       [destinationId, burst, requestsPerSecond],
     );
     const { tokens, paused_ms: pausedMs } = rows[0]!;
-    if (waited + pausedMs > maxPauseMs) throw new DeliveryError('throttled', `the network paused this destination for ${Math.ceil(pausedMs / 1000)} s more`, { waitMs: pausedMs });
+    if (waited + pausedMs > maxPauseMs)
+      throw new DeliveryError('throttled', `the network paused this destination for ${Math.ceil(pausedMs / 1000)} s more`, {
+        waitMs: pausedMs,
+      });
     if (pausedMs > 0) {
       await sleep(pausedMs, signal);
       waited += pausedMs;

@@ -14,7 +14,9 @@ beforeAll(async () => {
   for (const pool of pools) pool.on('error', () => {}); // an idle connection cut at drop is not a test failure
   // every connection open before the burst, so connecting on a busy machine is not measured
   await Promise.all(pools.flatMap((pool) => Array.from({ length: 4 }, () => pool.query('SELECT pg_sleep(0.05)'))));
-  await pools[0]!.query(`INSERT INTO destinations (id, name, type, settings) VALUES (1, 'limited', 'WEB', '{"url":"http://127.0.0.1:9/"}')`);
+  await pools[0]!.query(
+    `INSERT INTO destinations (id, name, type, settings) VALUES (1, 'limited', 'WEB', '{"url":"http://127.0.0.1:9/"}')`,
+  );
 });
 afterAll(async () => {
   for (const pool of pools ?? []) await pool.end();
@@ -33,5 +35,7 @@ it('spaces 40 requests taken from two pools at once to 10 per second after a bur
     expect(slots[k], `request ${k + 1} may not go before ${earliest} ms (burst ${rate}, ${rate}/s)`).toBeGreaterThanOrEqual(earliest - 50);
   }
   // the 30 after the burst need 3 s at 10/s; a second of slack absorbs a busy machine's query latency
-  expect(slots[slots.length - 1]! - slots[0]!, 'the budget is used, not wasted: the last goes about 3 s after the first').toBeLessThan(4_000);
+  expect(slots[slots.length - 1]! - slots[0]!, 'the budget is used, not wasted: the last goes about 3 s after the first').toBeLessThan(
+    4_000,
+  );
 });

@@ -11,7 +11,10 @@ export interface SplitOutcome {
 
 export async function sendSplittingOnRejection<R extends { key: string }>(
   records: R[],
-  send: (batch: R[], range: { offset: number; length: number }) => Promise<{ rejected: Array<{ key: string; reason: string }>; matchRate?: string }>,
+  send: (
+    batch: R[],
+    range: { offset: number; length: number },
+  ) => Promise<{ rejected: Array<{ key: string; reason: string }>; matchRate?: string }>,
   offset = 0,
 ): Promise<SplitOutcome> {
   try {

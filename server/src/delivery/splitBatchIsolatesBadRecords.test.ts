@@ -11,9 +11,15 @@ it('isolates 3 bad records in a batch of 64 within 40 requests and delivers the 
   const destination = await s.webDestination('split', { batchSize: 64 });
   const customers = makeCustomers(64, 'split');
   await s.customers(customers);
-  const segment = await s.segment('Split', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Split',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   const bad = ['split-5', 'split-33', 'split-34'];
-  await s.control({ faults: [{ network: 'web', endpoint: 'split', kind: 'rejectBatch', values: bad, status: 422, reason: 'invalid record' }] });
+  await s.control({
+    faults: [{ network: 'web', endpoint: 'split', kind: 'rejectBatch', values: bad, status: 422, reason: 'invalid record' }],
+  });
 
   const [id] = await s.syncSegment(segment);
   const job = await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
@@ -23,7 +29,10 @@ it('isolates 3 bad records in a batch of 64 within 40 requests and delivers the 
   expect(job.recordsRejected).toBe(3);
   const rejected = job.rejectedRecords.edges.map((e) => e.node);
   expect(rejected.map((r) => r.primaryKey).sort(), 'each bad record is kept by its primary key').toEqual([...bad].sort());
-  expect(rejected.every((r) => r.reason.includes('invalid record')), 'with the reason the endpoint gave').toBe(true);
+  expect(
+    rejected.every((r) => r.reason.includes('invalid record')),
+    'with the reason the endpoint gave',
+  ).toBe(true);
 
   const requests = s.sim.simulator.state.requests.filter((r) => r.network === 'web' && r.endpoint === 'split').length;
   expect(requests, `k bad among n cost O(k log n) requests (took ${requests})`).toBeLessThanOrEqual(40);

@@ -31,19 +31,32 @@ afterAll(async () => {
 const IN_FLIGHT_MS = 250;
 
 it('sends nothing to a destination for the 3 s its throttle asked for, from any loop of any worker', async () => {
-  const { createDestination } = await t.ok<any>('mutation($s: JSON!) { createDestination(input: { name: "hold", type: WEB, settings: $s }) { id } }', {
-    s: { url: `${sim.url}/web/hold`, batchSize: 5, concurrency: 8, requestsPerSecond: 1000 },
-  });
+  const { createDestination } = await t.ok<any>(
+    'mutation($s: JSON!) { createDestination(input: { name: "hold", type: WEB, settings: $s }) { id } }',
+    {
+      s: { url: `${sim.url}/web/hold`, batchSize: 5, concurrency: 8, requestsPerSecond: 1000 },
+    },
+  );
   const customers = makeCustomers(120, 'hold');
   await t.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', { c: customers });
   const { createSegment } = await t.ok<any>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: 'Hold', paidSyncEnabled: true, destinationIds: [createDestination.id], customerExternalIds: customers.map((c) => c.externalId) },
+    i: {
+      name: 'Hold',
+      paidSyncEnabled: true,
+      destinationIds: [createDestination.id],
+      customerExternalIds: customers.map((c) => c.externalId),
+    },
   });
   // slow answers keep every loop busy, so requests are in flight when the throttle comes
   sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'hold', kind: 'latency', ms: 150 }] });
   const { triggerSegmentSync } = await t.ok<any>('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: createSegment.id });
   const requests = () => sim.simulator.state.requests.filter((r) => r.endpoint === 'hold');
-  await until('delivery to be under way', () => (requests().length >= 4 ? true : undefined), 60_000, () => fleet.logs());
+  await until(
+    'delivery to be under way',
+    () => (requests().length >= 4 ? true : undefined),
+    60_000,
+    () => fleet.logs(),
+  );
   sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'hold', kind: 'rateLimit', retryAfterSeconds: 3, count: 1 }] });
 
   const paused = await until(

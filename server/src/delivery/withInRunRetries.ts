@@ -15,7 +15,11 @@ export const MAX_IN_RUN_WAIT_MS = 120_000;
 
 export async function withInRunRetries<T>(
   options: {
-    pool: pg.Pool; destinationId: number; requestsPerSecond: number; backoffBaseMs: number; signal?: AbortSignal;
+    pool: pg.Pool;
+    destinationId: number;
+    requestsPerSecond: number;
+    backoffBaseMs: number;
+    signal?: AbortSignal;
     /** told of each wait, for the metrics: for a rate-limit slot, or out a network's throttle */
     onWait?: (reason: 'rate_limit' | 'throttle', ms: number) => void;
   },

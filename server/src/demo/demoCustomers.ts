@@ -1,6 +1,23 @@
 // Deterministic, obviously fake customers for the demo: a few thousand, with names, phones, places
 // and a couple of attributes the demo segments select on.
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elena', 'Farid', 'Greta', 'Hugo', 'Inês', 'Jonas', 'Kai', 'Lena', 'Mateo', 'Nora', 'Omar', 'Paula'];
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Carla',
+  'Diego',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Inês',
+  'Jonas',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Paula',
+];
 const LAST = ['Silva', 'Müller', 'Okafor', 'Tanaka', 'Novak', 'García', 'Smith', 'Dubois', 'Rossi', 'Kowalski', 'Nguyen', 'Haddad'];
 const PLACES = [
   { city: 'Austin', state: 'TX', zip: '78701' },

@@ -41,7 +41,13 @@ it('shows completed syncs to all five destination types, a rejected record and a
     await new Promise((r) => setTimeout(r, 500));
     seen = await look();
   }
-  expect([...seen.completedTypes].sort(), 'a completed job for every destination type').toEqual(['DMP', 'FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'WEB']);
+  expect([...seen.completedTypes].sort(), 'a completed job for every destination type').toEqual([
+    'DMP',
+    'FACEBOOK_ADS',
+    'GOOGLE_ADS',
+    'LINKEDIN_ADS',
+    'WEB',
+  ]);
   expect(seen.rejected, 'a rejected record to look at').toBeGreaterThan(0);
   expect(seen.waiting, 'an item waiting for its automatic retry').toBeGreaterThan(0);
   const { destinations } = await t.ok<any>('{ destinations { type settings } }');

@@ -34,13 +34,17 @@ it('sends made-up requests only to the destinations the demo seeded', async () =
     'mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }',
     { input: { name: 'the real CRM', type: 'WEB', settings: { url: `http://127.0.0.1:${(real.address() as AddressInfo).port}/hook` } } },
   );
-  const { paidConfiguration } = await t.ok<{ paidConfiguration: { conversionDestinations: Array<{ id: string }> } }>('{ paidConfiguration { conversionDestinations { id } } }');
+  const { paidConfiguration } = await t.ok<{ paidConfiguration: { conversionDestinations: Array<{ id: string }> } }>(
+    '{ paidConfiguration { conversionDestinations { id } } }',
+  );
   await t.ok('mutation($ids: [ID!]) { updatePaidConfiguration(input: { conversionDestinationIds: $ids }) { offlineConversionsEnabled } }', {
     ids: [...paidConfiguration.conversionDestinations.map((d) => d.id), createDestination.id],
   });
   const count = async () =>
-    (await t.app.services.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_jobs WHERE sync_type = 'NEXT_BEST_ACTION'")).rows[0]!.n;
-  const conversionCount = async () => (await t.app.services.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM conversion_events')).rows[0]!.n;
+    (await t.app.services.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_jobs WHERE sync_type = 'NEXT_BEST_ACTION'"))
+      .rows[0]!.n;
+  const conversionCount = async () =>
+    (await t.app.services.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM conversion_events')).rows[0]!.n;
   const conversionsBefore = await conversionCount();
   const before = await count();
   const trickle = runDemoTrickle({ services: t.app.services, simulatorUrl: `${t.url}/sim`, everyMs: 50 });

@@ -29,11 +29,31 @@ export async function seedDemo(options: { services: Services; simulator: Simulat
   await mkdir(dmpDirectory, { recursive: true });
   const sim = `${baseUrl}/sim`;
   const destinations = [
-    { name: 'Facebook Ads (simulated)', type: 'FACEBOOK_ADS', settings: { apiBaseUrl: `${sim}/facebook`, adAccountId: '1234567890', pixelId: '998877665544' }, credentials: { accessToken: DEMO_TOKEN } },
-    { name: 'Google Ads (simulated)', type: 'GOOGLE_ADS', settings: { apiBaseUrl: `${sim}/google`, customerId: '123-456-7890', conversionActionId: '555' }, credentials: { accessToken: DEMO_TOKEN, developerToken: 'demo-developer-token' } },
-    { name: 'LinkedIn Ads (simulated)', type: 'LINKEDIN_ADS', settings: { apiBaseUrl: `${sim}/linkedin`, adAccountId: '507404993' }, credentials: { accessToken: DEMO_TOKEN } },
+    {
+      name: 'Facebook Ads (simulated)',
+      type: 'FACEBOOK_ADS',
+      settings: { apiBaseUrl: `${sim}/facebook`, adAccountId: '1234567890', pixelId: '998877665544' },
+      credentials: { accessToken: DEMO_TOKEN },
+    },
+    {
+      name: 'Google Ads (simulated)',
+      type: 'GOOGLE_ADS',
+      settings: { apiBaseUrl: `${sim}/google`, customerId: '123-456-7890', conversionActionId: '555' },
+      credentials: { accessToken: DEMO_TOKEN, developerToken: 'demo-developer-token' },
+    },
+    {
+      name: 'LinkedIn Ads (simulated)',
+      type: 'LINKEDIN_ADS',
+      settings: { apiBaseUrl: `${sim}/linkedin`, adAccountId: '507404993' },
+      credentials: { accessToken: DEMO_TOKEN },
+    },
     { name: 'DMP drop folder', type: 'DMP', settings: { directory: dmpDirectory }, credentials: null },
-    { name: 'CRM webhook (simulated)', type: 'WEB', settings: { url: `${sim}/web/crm` }, credentials: { signingSecret: 'demo-signing-secret' } },
+    {
+      name: 'CRM webhook (simulated)',
+      type: 'WEB',
+      settings: { url: `${sim}/web/crm` },
+      credentials: { signingSecret: 'demo-signing-secret' },
+    },
   ];
   simulator.control.apply({ webSecrets: { crm: 'demo-signing-secret' } });
 
@@ -74,7 +94,13 @@ export async function seedDemo(options: { services: Services; simulator: Simulat
   // enough to outlast the in-run retries, so its first items wait for the automatic retry
   simulator.control.apply({
     faults: [
-      { network: 'linkedin', endpoint: 'users', kind: 'rejectRecords', values: [metaHash('EMAIL', demoCustomers(3)[2]!.email)!], reason: 'member not found' },
+      {
+        network: 'linkedin',
+        endpoint: 'users',
+        kind: 'rejectRecords',
+        values: [metaHash('EMAIL', demoCustomers(3)[2]!.email)!],
+        reason: 'member not found',
+      },
       { network: 'web', endpoint: 'crm', kind: 'outage', mode: 'unavailable', durationMs: 20_000 },
     ],
   });

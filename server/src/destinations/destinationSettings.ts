@@ -27,23 +27,45 @@ const fields = z.array(z.enum(META_SCHEMA)).min(1).optional();
 
 export const settingsSchemas = {
   FACEBOOK_ADS: z
-    .object({ ...common, apiVersion: z.string().regex(/^v\d+\.\d+$/).optional(), adAccountId: accountId, pixelId: z.string().regex(/^\d{1,30}$/).optional() })
+    .object({
+      ...common,
+      apiVersion: z
+        .string()
+        .regex(/^v\d+\.\d+$/)
+        .optional(),
+      adAccountId: accountId,
+      pixelId: z
+        .string()
+        .regex(/^\d{1,30}$/)
+        .optional(),
+    })
     .strict(),
   GOOGLE_ADS: z
     .object({
       ...common,
-      apiVersion: z.string().regex(/^v\d+$/).optional(),
+      apiVersion: z
+        .string()
+        .regex(/^v\d+$/)
+        .optional(),
       customerId: googleCustomerId,
       loginCustomerId: googleCustomerId.optional(),
-      conversionActionId: z.string().regex(/^\d{1,30}$/).optional(),
+      conversionActionId: z
+        .string()
+        .regex(/^\d{1,30}$/)
+        .optional(),
     })
     .strict(),
   LINKEDIN_ADS: z
-    .object({ ...common, apiVersion: z.string().regex(/^\d{6}$/, 'must be YYYYMM').optional(), adAccountId: z.string().regex(/^\d{1,30}$/) })
+    .object({
+      ...common,
+      apiVersion: z
+        .string()
+        .regex(/^\d{6}$/, 'must be YYYYMM')
+        .optional(),
+      adAccountId: z.string().regex(/^\d{1,30}$/),
+    })
     .strict(),
-  DMP: z
-    .object({ ...common, directory: z.string().min(1).max(1024), format: z.enum(['ndjson', 'csv']).optional(), fields })
-    .strict(),
+  DMP: z.object({ ...common, directory: z.string().min(1).max(1024), format: z.enum(['ndjson', 'csv']).optional(), fields }).strict(),
   WEB: z.object({ ...common, url: httpUrl, fields }).strict(),
 } satisfies Record<DestinationType, z.ZodType>;
 

@@ -20,11 +20,14 @@ export function useAuthenticateFirst(options: { apiKeys: ApiKeyCache; principals
         return;
       }
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: unauthenticatedMessage(token), extensions: { code: 'UNAUTHENTICATED' } }] }), {
-          status: 401,
-          // the body is never parsed: Node discards whatever of it is still arriving
-          headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
-        }),
+        new fetchAPI.Response(
+          JSON.stringify({ errors: [{ message: unauthenticatedMessage(token), extensions: { code: 'UNAUTHENTICATED' } }] }),
+          {
+            status: 401,
+            // the body is never parsed: Node discards whatever of it is still arriving
+            headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
+          },
+        ),
       );
     },
   };

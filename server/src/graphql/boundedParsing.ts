@@ -11,7 +11,11 @@ const CACHE_ENTRIES = 1_000;
 /** a longer text is parsed each time rather than held */
 const CACHED_TEXT_MAX_CHARS = 32 * 1024;
 
-export function useBoundedParsing(): { plugin: Plugin; documentCache: { get(key: string): DocumentNode | undefined; set(key: string, value: DocumentNode): void }; errorCache: { get(): undefined; set(): void } } {
+export function useBoundedParsing(): {
+  plugin: Plugin;
+  documentCache: { get(key: string): DocumentNode | undefined; set(key: string, value: DocumentNode): void };
+  errorCache: { get(): undefined; set(): void };
+} {
   const documents = new Map<string, DocumentNode>(); // insertion order = least recently used first
   const textOf = new WeakMap<DocumentNode, string>();
   const documentCache = {

@@ -57,7 +57,8 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a global id: any of them can be fetched again with `node(id:)`.' },
     idFieldOptions: { description: 'Global id (opaque; stable for the life of the object).' },
     nodeQueryOptions: {
-      description: 'The object with this global id, or null when there is none. Any role (VIEWER and up); an ApiKey only for ADMIN or the key itself.',
+      description:
+        'The object with this global id, or null when there is none. Any role (VIEWER and up); an ApiKey only for ADMIN or the key itself.',
       args: { id: { description: 'A global id as returned by an `id` field.' } },
     },
     cursorFieldOptions: { description: 'Opaque cursor of this item: pass it as `after` (or `before`) to continue from here.' },
@@ -67,7 +68,9 @@ export const builder = new SchemaBuilder<{
     hasPreviousPageFieldOptions: { description: 'Whether items come before this page: fetch them with `before: startCursor` and `last`.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of this page; null when the page is empty.' },
     endCursorFieldOptions: { description: 'Cursor of the last item of this page; null when the page is empty.' },
-    firstArgOptions: { description: 'Page size counting forward: at most 100 items are returned (20 when neither `first` nor `last` is given).' },
+    firstArgOptions: {
+      description: 'Page size counting forward: at most 100 items are returned (20 when neither `first` nor `last` is given).',
+    },
     afterArgOptions: { description: 'Return the items after this cursor (an `endCursor` or edge `cursor` from an earlier page).' },
     lastArgOptions: { description: 'Page size counting backward from `before` (or the end): at most 100 items.' },
     beforeArgOptions: { description: 'Return the items before this cursor.' },
@@ -78,7 +81,8 @@ builder.addScalarType(
   'DateTime',
   new GraphQLScalarType<Date, string>({
     name: 'DateTime',
-    description: 'An instant as an ISO-8601 string in UTC with milliseconds, e.g. 2026-12-06T01:45:00.000Z. Input accepts any ISO-8601 date-time (years 0001 to 9999).',
+    description:
+      'An instant as an ISO-8601 string in UTC with milliseconds, e.g. 2026-12-06T01:45:00.000Z. Input accepts any ISO-8601 date-time (years 0001 to 9999).',
     serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
     parseValue: (value) => parseDate(value),
     parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseDate(ast.value) : invalidDate()),

@@ -79,7 +79,9 @@ async function directoryInsideRoot(root: string, directory: string): Promise<str
   const real = path.join(existing, ...missing);
   const relative = path.relative(realRoot, real);
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    badInput(`settings.directory must be inside PAIDSYNC_DMP_ROOT (${realRoot}); it resolves to a path outside it`, { field: 'settings.directory' });
+    badInput(`settings.directory must be inside PAIDSYNC_DMP_ROOT (${realRoot}); it resolves to a path outside it`, {
+      field: 'settings.directory',
+    });
   }
   return path.isAbsolute(directory) ? directory : wanted;
 }

@@ -19,7 +19,16 @@ export function normalizeError(error: GraphQLError): GraphQLError {
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     // a coded error can still quote the request (a custom scalar's refusal inside a variable's)
     const message = withoutQuotedValues(error.message);
-    return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: error.extensions });
+    return message === error.message
+      ? error
+      : new GraphQLError(message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: error.extensions,
+        });
   }
   // a code-less error raised while a field resolved would be a fault of ours, not the client's: left
   // as it is so tests see it

@@ -20,7 +20,13 @@ it('finds an undescribed type, field, argument, input field and enum value', () 
     "d" input Filter { "d" ok: Int bare: Int }
     "d" type Extra { "d" f("d" x: Filter): Int }
   `;
-  expect(undescribedSchemaElements(buildSchema(sdl))).toEqual(['Filter.bare', 'Kind', 'Kind.B', 'Query.described(arg:)', 'Query.undescribed']);
+  expect(undescribedSchemaElements(buildSchema(sdl))).toEqual([
+    'Filter.bare',
+    'Kind',
+    'Kind.B',
+    'Query.described(arg:)',
+    'Query.undescribed',
+  ]);
 });
 
 it('the schema check fails on a deliberately undescribed field, naming it', async () => {
@@ -30,7 +36,9 @@ it('the schema check fails on a deliberately undescribed field, naming it', asyn
     builder.queryField('undescribedOnPurpose', (t) => t.int({ resolve: () => 1 }));
     await import('./src/graphql/printSchema.ts');
   `;
-  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--check'], { cwd: new URL('../..', import.meta.url).pathname });
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--check'], {
+    cwd: new URL('../..', import.meta.url).pathname,
+  });
   const failure = await run.then(
     () => null,
     (error: { code: number; stderr: string }) => error,

@@ -91,8 +91,19 @@ describe('on the served schema', () => {
     const received = await Promise.all(subscriptions.map((s) => s.next(jobIs(job, 'FAILED'), 'the FAILED job on every subscription')));
 
     expect(executionsOf(job) - before, 'five VIEWER subscribers, one execution of the event').toBe(1);
-    expect(received.map((p) => p.data), 'every subscriber got the same payload').toEqual(
-      Array(5).fill({ syncJobUpdated: { id: globalId('SyncJob', job), status: 'FAILED', syncType: 'SEGMENT', canRetry: true, destination: { name: 'shared dmp' } } }),
+    expect(
+      received.map((p) => p.data),
+      'every subscriber got the same payload',
+    ).toEqual(
+      Array(5).fill({
+        syncJobUpdated: {
+          id: globalId('SyncJob', job),
+          status: 'FAILED',
+          syncType: 'SEGMENT',
+          canRetry: true,
+          destination: { name: 'shared dmp' },
+        },
+      }),
     );
   });
 
@@ -132,7 +143,9 @@ describe('the plugin, on a schema where roles see different things', () => {
   const Owner = new GraphQLObjectType<Item, { principal: Principal }>({
     // stands for a type whose answer depends on the key itself, as ApiKey's does
     name: 'KeySpecific',
-    fields: { mine: { type: new GraphQLNonNull(GraphQLString), resolve: (item, _a, ctx) => String(item.ownerKeyId === ctx.principal.keyId) } },
+    fields: {
+      mine: { type: new GraphQLNonNull(GraphQLString), resolve: (item, _a, ctx) => String(item.ownerKeyId === ctx.principal.keyId) },
+    },
   });
   const ItemType = new GraphQLObjectType<Item, { principal: Principal }>({
     name: 'Item',
@@ -161,14 +174,22 @@ describe('the plugin, on a schema where roles see different things', () => {
     resolve: (item: Item) => item,
   };
   const Query = new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } });
-  const schema = new GraphQLSchema({ query: Query, subscription: new GraphQLObjectType({ name: 'Subscription', fields: { itemChanged } }) });
+  const schema = new GraphQLSchema({
+    query: Query,
+    subscription: new GraphQLObjectType({ name: 'Subscription', fields: { itemChanged } }),
+  });
   // the same schema, but told that KeySpecific's answers depend on the key (as ApiKey's do)
   const sharedPerRole = createYoga({ schema, plugins: [useSharedEventExecution({ keySpecificTypes: [] })] });
   const sharedPerKey = createYoga({ schema, plugins: [useSharedEventExecution({ keySpecificTypes: ['KeySpecific'] })] });
 
   async function open(yoga: typeof sharedPerRole, principal: Principal, query: string, variables?: Record<string, unknown>) {
     const { subscribe: subscribeEnveloped } = yoga.getEnveloped({});
-    const stream = (await subscribeEnveloped({ schema, document: parse(query), contextValue: { principal }, variableValues: variables })) as AsyncIterableIterator<ExecutionResult>;
+    const stream = (await subscribeEnveloped({
+      schema,
+      document: parse(query),
+      contextValue: { principal },
+      variableValues: variables,
+    })) as AsyncIterableIterator<ExecutionResult>;
     const first = stream.next(); // starts the stream, so it is listening
     await new Promise((r) => setImmediate(r));
     return { first, stream };
@@ -186,9 +207,13 @@ describe('the plugin, on a schema where roles see different things', () => {
     expect(executions, 'one execution for the VIEWERs, one for the ADMINs').toBe(2);
     for (const { value } of viewerResults) {
       expect(value.data, 'a VIEWER gets the item without its secret').toEqual({ itemChanged: { id: '7', secret: null } });
-      expect(value.errors?.map((e: GraphQLError) => e.extensions?.code), 'and is told it may not see it').toEqual(['FORBIDDEN']);
+      expect(
+        value.errors?.map((e: GraphQLError) => e.extensions?.code),
+        'and is told it may not see it',
+      ).toEqual(['FORBIDDEN']);
     }
-    for (const { value } of adminResults) expect(value, 'an ADMIN gets the secret').toEqual({ data: { itemChanged: { id: '7', secret: 'the secret' } } });
+    for (const { value } of adminResults)
+      expect(value, 'an ADMIN gets the secret').toEqual({ data: { itemChanged: { id: '7', secret: 'the secret' } } });
     await Promise.all([...viewers, ...admins].map((s) => s.stream.return?.()));
   });
 

@@ -122,7 +122,12 @@ export function costLimitRule(options: { maxSelections: number; maxCost: number 
       return size ?? DEFAULT_PAGE_SIZE;
     };
     const isList = (type: GraphQLType): boolean => (isNonNullType(type) ? isList(type.ofType) : isListType(type));
-    const measure = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, seen: Set<string>, introspection: boolean): Measure => {
+    const measure = (
+      set: SelectionSetNode | undefined,
+      parent: GraphQLNamedType | undefined,
+      seen: Set<string>,
+      introspection: boolean,
+    ): Measure => {
       const total: Measure = { selections: 0, cost: 0 };
       if (!set) return total;
       for (const selection of set.selections) {
@@ -142,7 +147,7 @@ export function costLimitRule(options: { maxSelections: number; maxCost: number 
           add(own, measure(selection.selectionSet, named, seen, inside), times);
           add(total, own);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? undefined : parent;
+          const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? undefined) : parent;
           add(total, measure(selection.selectionSet, type, seen, introspection));
         } else {
           const name = selection.name.value;
@@ -151,7 +156,7 @@ export function costLimitRule(options: { maxSelections: number; maxCost: number 
           let known = memo.get(key);
           if (!known) {
             const fragment = fragments.get(name);
-            const type = fragment ? schema.getType(fragment.typeCondition.name.value) ?? undefined : undefined;
+            const type = fragment ? (schema.getType(fragment.typeCondition.name.value) ?? undefined) : undefined;
             known = measure(fragment?.selectionSet, type, new Set([...seen, name]), introspection);
             memo.set(key, known);
           }
@@ -163,7 +168,11 @@ export function costLimitRule(options: { maxSelections: number; maxCost: number 
     return {
       OperationDefinition(node) {
         const root =
-          node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+          node.operation === 'query'
+            ? schema.getQueryType()
+            : node.operation === 'mutation'
+              ? schema.getMutationType()
+              : schema.getSubscriptionType();
         const { selections, cost } = measure(node.selectionSet, root ?? undefined, new Set(), false);
         if (selections > options.maxSelections) {
           context.reportError(

@@ -17,7 +17,13 @@ function postChunked(body: string, chunkSize = 64 * 1024): Promise<{ status: num
   const url = new URL(`${t.url}/graphql`);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
+      },
       (response) => {
         let text = '';
         response.on('data', (c: Buffer) => (text += c.toString()));
@@ -50,5 +56,7 @@ it('refuses a declared Content-Length over the limit with 413 before reading the
     body: JSON.stringify({ query: '{ destinations { id } }', variables: { padding: 'x'.repeat(MAX_BODY_BYTES) } }),
   });
   expect(response.status, 'refused by its Content-Length').toBe(413);
-  expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(
+    'BAD_USER_INPUT',
+  );
 });

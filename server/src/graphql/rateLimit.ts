@@ -9,7 +9,14 @@
 // Each bucket holds a minute's budget (the burst) and refills continuously. A request whose mutations
 // do not all fit is refused whole (nothing runs): RATE_LIMITED, HTTP 429 with Retry-After.
 // The buckets live in memory: with N API processes a key may get up to N times the budget.
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 export const HIGH_VOLUME_MUTATIONS: ReadonlySet<string> = new Set(['capturePaidResponse']);
 
@@ -45,11 +52,11 @@ export function createMutationRateLimiter(options: RateLimiterOptions) {
 
   return {
     /** Takes `mutations` and `captures` tokens for the key, or none and says how long to wait. */
-    take(keyId: number, cost: { mutations: number; captures: number }): { ok: true } | { ok: false; retryAfterSeconds: number; limit: number; kind: string } {
-      const checks = [
-        ['mutation', cost.mutations] as const,
-        ['capture', cost.captures] as const,
-      ].filter(([, n]) => n > 0);
+    take(
+      keyId: number,
+      cost: { mutations: number; captures: number },
+    ): { ok: true } | { ok: false; retryAfterSeconds: number; limit: number; kind: string } {
+      const checks = [['mutation', cost.mutations] as const, ['capture', cost.captures] as const].filter(([, n]) => n > 0);
       for (const [kind, n] of checks) {
         const b = bucket(keyId, kind);
         if (b.tokens < n) {

@@ -6,7 +6,8 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-const tooLarge = () => new GraphQLError('Request body too large', { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
+const tooLarge = () =>
+  new GraphQLError('Request body too large', { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
 
 export function useRequestBodyLimit(limit: number): Plugin {
   return {
@@ -32,7 +33,14 @@ export function useRequestBodyLimit(limit: number): Plugin {
             },
           }),
         );
-        return parse(new fetchAPI.Request(unframed.url, { method: unframed.method, headers: unframed.headers, body: counted, duplex: 'half' } as RequestInit));
+        return parse(
+          new fetchAPI.Request(unframed.url, {
+            method: unframed.method,
+            headers: unframed.headers,
+            body: counted,
+            duplex: 'half',
+          } as RequestInit),
+        );
       });
     },
   };

@@ -10,7 +10,16 @@ import { unauthenticatedMessage, useAuthenticateFirst } from './authenticateFirs
 import { useBoundedParsing } from './boundedParsing.ts';
 import type { GraphQLContext, Services } from './context.ts';
 import { normalizeErrors } from './errorCodes.ts';
-import { aliasLimitRule, costLimitRule, depthLimitRule, MAX_ALIASES, MAX_BODY_BYTES, MAX_COST, MAX_DEPTH, MAX_SELECTIONS } from './limits.ts';
+import {
+  aliasLimitRule,
+  costLimitRule,
+  depthLimitRule,
+  MAX_ALIASES,
+  MAX_BODY_BYTES,
+  MAX_COST,
+  MAX_DEPTH,
+  MAX_SELECTIONS,
+} from './limits.ts';
 import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rateLimit.ts';
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
@@ -81,7 +90,10 @@ export function createGraphQLServer(services: Services): GraphQLServer {
           return;
         }
         const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-        services.logger.error('graphql error', { error: cause ?? String(args[0]), path: error instanceof GraphQLError ? error.path?.join('.') : undefined });
+        services.logger.error('graphql error', {
+          error: cause ?? String(args[0]),
+          path: error instanceof GraphQLError ? error.path?.join('.') : undefined,
+        });
       },
     },
     plugins: [
@@ -99,7 +111,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
     context: async (initial) => {
       const overWebSocket = initial.connectionParams !== undefined;
       const request = (initial as { request?: Request }).request;
-      const token = bearerToken(overWebSocket ? String(initial.connectionParams?.authorization ?? '') : (request?.headers.get('authorization') ?? null));
+      const token = bearerToken(
+        overWebSocket ? String(initial.connectionParams?.authorization ?? '') : (request?.headers.get('authorization') ?? null),
+      );
       // an HTTP request was authenticated already, before its body was read (authenticateFirst.ts)
       const principal = (!overWebSocket && request && principals.get(request)) || (await services.apiKeys.authenticate(token));
       if (!principal) {
@@ -157,7 +171,14 @@ function clientMistakeOrMasked(error: unknown, message: string, isDev?: boolean)
 function withoutHttp(error: GraphQLError): GraphQLError {
   if (!error.extensions?.http) return error;
   const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
 }
 
 /** graphql-ws on the HTTP server's upgrade path, executing through yoga's envelop (same plugins). */
@@ -179,7 +200,11 @@ export function attachGraphQLWebSocket(options: { httpServer: http.Server; yoga:
         // one connection may not hold the server's resources without bound (graphql-ws has entered
         // this operation's id already, before this hook)
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations at once per connection`, { extensions: { code: 'RATE_LIMITED' } })];
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations at once per connection`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -1,7 +1,15 @@
 // The schema is the published reference: every type, field, argument, input field and enum value
 // says what it means. This lists the ones that do not (as schema coordinates: `Type.field(arg)`),
 // for the schema check that fails CI (printSchema.ts --check).
-import { isEnumType, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType, isSpecifiedScalarType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  isSpecifiedScalarType,
+  type GraphQLSchema,
+} from 'graphql';
 
 export function undescribedSchemaElements(schema: GraphQLSchema): string[] {
   const missing: string[] = [];

@@ -46,7 +46,10 @@ export interface IdempotencyOptions {
 }
 
 type Execute = (args: ExecutionArgs) => unknown;
-type RequestContext = Partial<GraphQLContext> & { request?: { headers?: { get?: (name: string) => string | null } }; params?: { extensions?: Record<string, unknown> } };
+type RequestContext = Partial<GraphQLContext> & {
+  request?: { headers?: { get?: (name: string) => string | null } };
+  params?: { extensions?: Record<string, unknown> };
+};
 
 export function useIdempotencyKeys(options: IdempotencyOptions): Plugin {
   const { pool, logger } = options;
@@ -65,9 +68,16 @@ export function useIdempotencyKeys(options: IdempotencyOptions): Plugin {
     }
   };
 
-  const runClaimed = async (args: ExecutionArgs, execute: Execute, request: IdempotencyRequest, claimToken: string): Promise<ExecutionResult> => {
+  const runClaimed = async (
+    args: ExecutionArgs,
+    execute: Execute,
+    request: IdempotencyRequest,
+    claimToken: string,
+  ): Promise<ExecutionResult> => {
     const renew = () =>
-      renewIdempotencyLease(pool, request, claimToken, leaseSeconds).catch((error) => logger.warn('could not renew an idempotency lease', { error }));
+      renewIdempotencyLease(pool, request, claimToken, leaseSeconds).catch((error) =>
+        logger.warn('could not renew an idempotency lease', { error }),
+      );
     const heartbeat = setInterval(renew, (leaseSeconds * 1000) / 3);
     let result: ExecutionResult;
     try {
@@ -183,6 +193,11 @@ function keyReused() {
 
 function keyInProgress() {
   return new GraphQLError('A request with this Idempotency-Key is still running; try again shortly to get its answer', {
-    extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_IN_PROGRESS', retryAfterSeconds: 1, http: { status: 409, headers: { 'retry-after': '1' } } },
+    extensions: {
+      code: 'CONFLICT',
+      reason: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+      retryAfterSeconds: 1,
+      http: { status: 409, headers: { 'retry-after': '1' } },
+    },
   });
 }

@@ -39,7 +39,10 @@ export async function createHttpServer(options: {
         return;
       }
       if (url === '/healthz') {
-        const ok = await pool.query('SELECT 1').then(() => true, () => false);
+        const ok = await pool.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'database unreachable' }));
         return;

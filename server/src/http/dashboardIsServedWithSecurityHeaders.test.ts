@@ -13,7 +13,7 @@ it('serves the dashboard with a CSP that forbids framing and foreign scripts, an
   const page = await fetch(t.url);
   expect(page.headers.get('content-type'), 'the dashboard page is built and served').toMatch(/text\/html/);
   const csp = page.headers.get('content-security-policy') ?? '';
-  expect(csp, "the page may not be framed").toMatch(/frame-ancestors 'none'/);
+  expect(csp, 'the page may not be framed').toMatch(/frame-ancestors 'none'/);
   expect(csp, 'scripts: its own, and its inline start script by hash').toMatch(/script-src 'self' 'sha256-/);
   expect(csp, 'no plugins').toMatch(/object-src 'none'/);
   expect(page.headers.get('x-frame-options'), 'older browsers: no framing').toBe('DENY');

@@ -33,7 +33,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const send = (variables: Record<string, unknown>, idempotencyKey: string) => postGraphQL(s.t.url, { apiKey: s.t.adminKey, query: TRIGGER, variables, idempotencyKey });
+const send = (variables: Record<string, unknown>, idempotencyKey: string) =>
+  postGraphQL(s.t.url, { apiKey: s.t.adminKey, query: TRIGGER, variables, idempotencyKey });
 
 async function jobCount(): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_jobs');
@@ -81,7 +82,11 @@ it('a repeat whose first attempt outlasts the wait is told to retry', async () =
   await db.query("UPDATE idempotency_keys SET answer = NULL, lease_expires_at = now() + interval '1 minute' WHERE key = 'ff-slow'");
   const before = await jobCount();
   const repeat = await send({ s: segment }, 'ff-slow');
-  expect(repeat.errors?.[0]?.extensions, JSON.stringify(repeat.errors)).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_IN_PROGRESS', retryAfterSeconds: 1 });
+  expect(repeat.errors?.[0]?.extensions, JSON.stringify(repeat.errors)).toMatchObject({
+    code: 'CONFLICT',
+    reason: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+    retryAfterSeconds: 1,
+  });
   expect({ status: repeat.status, retryAfter: repeat.retryAfter }).toEqual({ status: 409, retryAfter: '1' });
   expect(await jobCount()).toBe(before);
 });

@@ -41,5 +41,7 @@ export async function claimIdempotencyKey(
   );
   const row = rows[0];
   if (!row) return { kind: 'vanished' };
-  return row.answer === null ? { kind: 'running', requestHash: row.request_hash } : { kind: 'answered', requestHash: row.request_hash, answer: row.answer };
+  return row.answer === null
+    ? { kind: 'running', requestHash: row.request_hash }
+    : { kind: 'answered', requestHash: row.request_hash, answer: row.answer };
 }

@@ -23,22 +23,30 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const send = (query: string, idempotencyKey: string) => postGraphQL(s.t.url, { apiKey: s.t.adminKey, query, variables: { s: segment }, idempotencyKey });
+const send = (query: string, idempotencyKey: string) =>
+  postGraphQL(s.t.url, { apiKey: s.t.adminKey, query, variables: { s: segment }, idempotencyKey });
 
 it('a key older than 24 h is a new request, and the scheduled sweep deletes expired keys only', async () => {
   const first = await send('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', 'sweep-old');
   await send('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', 'sweep-fresh');
-  const { rows } = await db.query<{ hours: number }>("SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = 'sweep-old'");
+  const { rows } = await db.query<{ hours: number }>(
+    "SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = 'sweep-old'",
+  );
   expect(Number(rows[0]!.hours), 'kept for 24 h').toBe(24);
 
-  await db.query("UPDATE idempotency_keys SET created_at = created_at - interval '25 hours', expires_at = expires_at - interval '25 hours' WHERE key = 'sweep-old'");
+  await db.query(
+    "UPDATE idempotency_keys SET created_at = created_at - interval '25 hours', expires_at = expires_at - interval '25 hours' WHERE key = 'sweep-old'",
+  );
   const other = await send('mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }', 'sweep-old');
   expect(other.errors, 'an expired key may be used for another request').toBeUndefined();
   expect(other.data.triggerSegmentSync[0].id).not.toBe(first.data.triggerSegmentSync[0].id);
 
   await db.query("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'sweep-old'");
   const schedules = await s.t.app.services.boss.getSchedules(QUEUES.sweepIdempotencyKeys);
-  expect(schedules.map((x) => x.cron), 'the sweep is scheduled').toEqual(['*/10 * * * *']);
+  expect(
+    schedules.map((x) => x.cron),
+    'the sweep is scheduled',
+  ).toEqual(['*/10 * * * *']);
   await s.t.app.services.boss.send(QUEUES.sweepIdempotencyKeys, {}); // what the schedule sends
   const left = await until(
     'the sweep to delete the expired key',

@@ -3,7 +3,12 @@
 import type pg from 'pg';
 import type { IdempotencyRequest } from './claimIdempotencyKey.ts';
 
-export async function recordIdempotentAnswer(pool: pg.Pool, request: IdempotencyRequest, claimToken: string, answer: unknown): Promise<boolean> {
+export async function recordIdempotentAnswer(
+  pool: pg.Pool,
+  request: IdempotencyRequest,
+  claimToken: string,
+  answer: unknown,
+): Promise<boolean> {
   const { rowCount } = await pool.query(
     `UPDATE idempotency_keys SET answer = $4, lease_expires_at = now()
       WHERE api_key_id = $1 AND key = $2 AND claim_token = $3 AND answer IS NULL`,

@@ -55,10 +55,16 @@ it('triggerSegmentSync sent five times at once with one key makes one set of job
 
 it('requestPaidAction sent twice, then three times at once, with one key makes one job', async () => {
   const before = await jobCount('NEXT_BEST_ACTION');
-  const input = { i: { source: 'REALTIME_EVENT', issue: 'Retention', group: 'Cards', customerExternalIds: ['idem-2'], destinationIds: [destinations[0]] } };
+  const input = {
+    i: { source: 'REALTIME_EVENT', issue: 'Retention', group: 'Cards', customerExternalIds: ['idem-2'], destinationIds: [destinations[0]] },
+  };
   const first = await send(PAID_ACTION, input, 'paid-action-1');
   expect(first.errors, JSON.stringify(first.errors)).toBeUndefined();
-  const repeats = await Promise.all([send(PAID_ACTION, input, 'paid-action-1'), send(PAID_ACTION, input, 'paid-action-1'), send(PAID_ACTION, input, 'paid-action-1')]);
+  const repeats = await Promise.all([
+    send(PAID_ACTION, input, 'paid-action-1'),
+    send(PAID_ACTION, input, 'paid-action-1'),
+    send(PAID_ACTION, input, 'paid-action-1'),
+  ]);
   for (const repeat of repeats) expect(repeat).toEqual(first);
   expect(await jobCount('NEXT_BEST_ACTION'), 'one job').toBe(before + 1);
 
@@ -87,7 +93,9 @@ it('retrySyncJob sent twice at once and once more after with one key retries onc
   const later = await send(RETRY, { id: jobId }, 'retry-1');
   expect(later, 'after the job completed, the repeat still gets the first answer').toEqual(a);
   expect(s.sim.simulator.state.web.batches.length - batchesBefore, 'each failed item was resent once').toBe(failedItems);
-  const { rows } = await db.query<{ attempts: number }>('SELECT max(attempts)::int AS attempts FROM queue_items WHERE sync_job_id = $1', [decodeId('SyncJob', jobId!)]);
+  const { rows } = await db.query<{ attempts: number }>('SELECT max(attempts)::int AS attempts FROM queue_items WHERE sync_job_id = $1', [
+    decodeId('SyncJob', jobId!),
+  ]);
   expect(rows[0]!.attempts, 'no item was attempted a third time').toBe(2);
 });
 

@@ -55,14 +55,20 @@ it('another operation with a used key: CONFLICT, nothing runs', async () => {
     'conflict-2',
   );
   expect(other.errors?.[0]?.extensions?.code, JSON.stringify(other.errors)).toBe('CONFLICT');
-  const moreFields = await send('mutation($s: ID!, $d: Boolean) { triggerSegmentSync(segmentId: $s, dryRun: $d) { id status } }', { s: segment }, 'conflict-2');
+  const moreFields = await send(
+    'mutation($s: ID!, $d: Boolean) { triggerSegmentSync(segmentId: $s, dryRun: $d) { id status } }',
+    { s: segment },
+    'conflict-2',
+  );
   expect(moreFields.errors?.[0]?.extensions?.code, 'another selection is another operation').toBe('CONFLICT');
   expect(await jobCount()).toBe(before);
 });
 
 it('requestPaidAction and retrySyncJob with a used key and other variables: CONFLICT, nothing runs', async () => {
   const paid = 'mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }';
-  const input = (customer: string) => ({ i: { source: 'REALTIME_EVENT', issue: 'I', group: 'G', customerExternalIds: [customer], destinationIds: [destination] } });
+  const input = (customer: string) => ({
+    i: { source: 'REALTIME_EVENT', issue: 'I', group: 'G', customerExternalIds: [customer], destinationIds: [destination] },
+  });
   expect((await send(paid, input('conflict-0'), 'conflict-paid')).errors).toBeUndefined();
   const before = await jobCount();
   const other = await send(paid, input('conflict-1'), 'conflict-paid');
@@ -73,7 +79,10 @@ it('requestPaidAction and retrySyncJob with a used key and other variables: CONF
   const first = await send(retry, { id: encodeId('SyncJob', 999_998) }, 'conflict-retry');
   expect(first.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   const otherJob = await send(retry, { id: encodeId('SyncJob', 999_999) }, 'conflict-retry');
-  expect(otherJob.errors?.[0]?.extensions, JSON.stringify(otherJob.errors)).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+  expect(otherJob.errors?.[0]?.extensions, JSON.stringify(otherJob.errors)).toMatchObject({
+    code: 'CONFLICT',
+    reason: 'IDEMPOTENCY_KEY_REUSED',
+  });
 });
 
 it('keys belong to their API key: the same key from another API key is another request', async () => {
@@ -88,7 +97,9 @@ it('a malformed key is BAD_USER_INPUT and runs nothing; a query ignores the head
   const before = await jobCount();
   for (const key of ['', 'x'.repeat(256), 'naïve-key']) {
     const answer = await send(TRIGGER, { s: segment }, key);
-    expect(answer.errors?.[0]?.extensions?.code, `key ${JSON.stringify(key.slice(0, 20))}: ${JSON.stringify(answer.errors)}`).toBe('BAD_USER_INPUT');
+    expect(answer.errors?.[0]?.extensions?.code, `key ${JSON.stringify(key.slice(0, 20))}: ${JSON.stringify(answer.errors)}`).toBe(
+      'BAD_USER_INPUT',
+    );
   }
   expect(await jobCount()).toBe(before);
   const quoted = await send(TRIGGER, { s: segment }, '"8e03978e-40d5-43e8-bc93-6894a57f9324"');

@@ -69,7 +69,10 @@ export function createMetrics(options: { pool: pg.Pool; role: string }): Metrics
     registry,
     subscriptions,
     observeRequest({ destinationId, status, seconds }) {
-      requests.observe({ destination_id: String(destinationId), status_class: status === null ? 'error' : `${Math.floor(status / 100)}xx` }, seconds);
+      requests.observe(
+        { destination_id: String(destinationId), status_class: status === null ? 'error' : `${Math.floor(status / 100)}xx` },
+        seconds,
+      );
     },
     recordWait({ destinationId, reason, ms }) {
       if (ms <= 0) return;
@@ -101,8 +104,16 @@ function installationGauges(registry: Registry) {
   const waiting = gauge('paidsync_queue_items_waiting_for_retry', 'Queue items waiting for their automatic retry', ['due']);
   const oldest = gauge('paidsync_queue_items_oldest_waiting_seconds', 'Age of the oldest last attempt among items waiting for retry');
   // totals over every job: counters for Prometheus (rate() works), read from the jobs' own counts
-  const records = new Counter({ name: 'paidsync_records_total', help: 'Records the networks accepted (added, removed), rejected, or that failed, over all sync jobs', labelNames: ['outcome'], registers: [registry] });
-  const queue = gauge('paidsync_queue_jobs', 'pg-boss jobs by queue and state (queued, active, deferred), as pg-boss last counted them', ['queue', 'state']);
+  const records = new Counter({
+    name: 'paidsync_records_total',
+    help: 'Records the networks accepted (added, removed), rejected, or that failed, over all sync jobs',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const queue = gauge('paidsync_queue_jobs', 'pg-boss jobs by queue and state (queued, active, deferred), as pg-boss last counted them', [
+    'queue',
+    'state',
+  ]);
   return {
     set(figures: Figures) {
       up.set(1);

@@ -64,7 +64,11 @@ it('moves its counters as a sync runs', async () => {
   await s.control({ faults: [{ network: 'web', endpoint: 'metered', kind: 'rateLimit', retryAfterSeconds: 1, count: 1 }] });
   const customers = makeCustomers(6, 'metered');
   await s.customers(customers);
-  const segment = await s.segment('Metered', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Metered',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   const id = String(decodeId('Destination', destination));
 
   const before = await scrape();
@@ -77,17 +81,28 @@ it('moves its counters as a sync runs', async () => {
   expect(moved('paidsync_records_total', { outcome: 'added' }), 'six records were accepted').toBe(6);
   expect(moved('paidsync_sync_jobs', { sync_type: 'SEGMENT', status: 'COMPLETED' }), 'one more completed segment job').toBe(1);
   expect(moved('paidsync_queue_items', { status: 'SUCCEEDED' }), 'three batches of two succeeded').toBe(3);
-  const requestsTo = (statusClass: string) => moved('paidsync_destination_request_duration_seconds', { destination_id: id, status_class: statusClass });
+  const requestsTo = (statusClass: string) =>
+    moved('paidsync_destination_request_duration_seconds', { destination_id: id, status_class: statusClass });
   expect(requestsTo('2xx'), 'three accepted requests to the destination').toBe(3);
   expect(requestsTo('4xx'), 'one throttled request (429)').toBe(1);
   // the 429 pauses the whole destination: every request that meets the pause waits it out
   const throttleWaits = moved('paidsync_delivery_waits_total', { destination_id: id, reason: 'throttle' });
   expect(throttleWaits, 'the throttle was waited out').toBeGreaterThanOrEqual(1);
-  expect(moved('paidsync_delivery_waits_total', { destination_id: id, reason: 'rate_limit' }), 'requests waited for rate-limit slots').toBeGreaterThan(0);
+  expect(
+    moved('paidsync_delivery_waits_total', { destination_id: id, reason: 'rate_limit' }),
+    'requests waited for rate-limit slots',
+  ).toBeGreaterThan(0);
   const throttleSeconds = moved('paidsync_delivery_wait_seconds_total', { destination_id: id, reason: 'throttle' });
   expect(throttleSeconds, 'a one-second Retry-After, waited by each request that met it').toBeGreaterThan(0.5);
   expect(throttleSeconds, 'no request waited more than the one second asked').toBeLessThanOrEqual(throttleWaits * 1.05);
-  for (const stage of ['IDENTIFY_PAYLOAD', 'IDENTIFY_AUDIENCES', 'WRITE_STAGING', 'CREATE_QUEUE_ITEMS', 'UPDATE_AUDIENCES', 'SYNC_MEMBERS']) {
+  for (const stage of [
+    'IDENTIFY_PAYLOAD',
+    'IDENTIFY_AUDIENCES',
+    'WRITE_STAGING',
+    'CREATE_QUEUE_ITEMS',
+    'UPDATE_AUDIENCES',
+    'SYNC_MEMBERS',
+  ]) {
     expect(moved('paidsync_stage_duration_seconds', { stage }), `stage ${stage} ran once`).toBe(1);
   }
   expect(after('paidsync_database_up')).toBe(1);

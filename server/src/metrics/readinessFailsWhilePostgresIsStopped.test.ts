@@ -48,7 +48,8 @@ it('is ready while PostgreSQL runs, not ready while it is stopped, and ready aga
   const deadline = Date.now() + 30_000;
   let last = await readiness();
   while (last.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`expected /readyz to be ready again after PostgreSQL restarted; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected /readyz to be ready again after PostgreSQL restarted; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 250));
     last = await readiness();
   }

@@ -35,7 +35,11 @@ export function metricsRoutes(options: {
     if (verdict !== 'ok') {
       const status = verdict === 'forbidden' ? 403 : 401;
       res.writeHead(status, { 'content-type': 'text/plain', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
-      res.end(status === 403 ? 'metrics need an ADMIN key or PAIDSYNC_METRICS_TOKEN\n' : 'send Authorization: Bearer <ADMIN key or PAIDSYNC_METRICS_TOKEN>\n');
+      res.end(
+        status === 403
+          ? 'metrics need an ADMIN key or PAIDSYNC_METRICS_TOKEN\n'
+          : 'send Authorization: Bearer <ADMIN key or PAIDSYNC_METRICS_TOKEN>\n',
+      );
       return true;
     }
     const body = await metrics.scrape();
@@ -53,7 +57,13 @@ export function metricsRoutes(options: {
     ]);
     const ready = database && queue;
     res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ status: ready ? 'ready' : 'not ready', database: database ? 'ok' : 'unreachable', queue: queue ? 'ok' : 'unreachable' }));
+    res.end(
+      JSON.stringify({
+        status: ready ? 'ready' : 'not ready',
+        database: database ? 'ok' : 'unreachable',
+        queue: queue ? 'ok' : 'unreachable',
+      }),
+    );
     return true;
   };
 
@@ -66,5 +76,11 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
 function answers(query: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
-  return Promise.race([query.then(() => true, () => false), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    query.then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }

@@ -11,19 +11,25 @@ beforeAll(async () => {
 afterAll(() => s?.stop());
 
 const members = (endpoint: string, audience: string) =>
-  [...s.sim.simulator.state.web.endpoints.get(endpoint)?.audiences.get(audience)?.keys() ?? []].sort();
+  [...(s.sim.simulator.state.web.endpoints.get(endpoint)?.audiences.get(audience)?.keys() ?? [])].sort();
 
 /** a real-time request for one destination; its job's id */
 async function paidRequest(destination: string, issue: string, group: string, customerExternalIds: string[]) {
-  const { requestPaidAction } = await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>('mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }', {
-    i: { source: 'REALTIME_EVENT', issue, group, customerExternalIds, destinationIds: [destination] },
-  });
+  const { requestPaidAction } = await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>(
+    'mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }',
+    {
+      i: { source: 'REALTIME_EVENT', issue, group, customerExternalIds, destinationIds: [destination] },
+    },
+  );
   return requestPaidAction[0]!.id;
 }
 
 async function waitingForRetry(id: string) {
   const job = await s.waitForJob(id, ['FAILED', 'COMPLETED']);
-  expect(job.queueItems.edges.map((e) => e.node.status), `job ${id} waits for the automatic resend during the outage`).toContain('WAITING_FOR_RETRY');
+  expect(
+    job.queueItems.edges.map((e) => e.node.status),
+    `job ${id} waits for the automatic resend during the outage`,
+  ).toContain('WAITING_FOR_RETRY');
 }
 
 it('two real-time requests of one issue/group both deliver their customers after an outage', async () => {
@@ -41,17 +47,25 @@ it('two real-time requests of one issue/group both deliver their customers after
   await s.control({ clearFaults: 'web' });
   for (const id of [first, second]) {
     const done = await s.waitForJob(id, ['COMPLETED'], 20_000);
-    expect(done.queueItems.edges.map((e) => e.node.status), `no item of job ${id} is withdrawn`).toEqual(done.queueItems.edges.map(() => 'SUCCEEDED'));
+    expect(
+      done.queueItems.edges.map((e) => e.node.status),
+      `no item of job ${id} is withdrawn`,
+    ).toEqual(done.queueItems.edges.map(() => 'SUCCEEDED'));
   }
-  expect(members('realtime-owners', 'Retention / Cards'), 'every customer of both requests reached the audience').toEqual(customers.map((c) => c.externalId).sort());
+  expect(members('realtime-owners', 'Retention / Cards'), 'every customer of both requests reached the audience').toEqual(
+    customers.map((c) => c.externalId).sort(),
+  );
 });
 
 it('two conversion-audience jobs both deliver their converting customers after an outage', async () => {
   const destination = await s.webDestination('conversion-owners');
   await s.customers(makeCustomers(2, 'cvo'));
-  await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [destination],
-  });
+  await s.t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [destination],
+    },
+  );
   await s.control({ faults: [{ network: 'web', endpoint: 'conversion-owners', kind: 'outage', mode: 'unavailable' }] });
 
   const children: string[] = [];
@@ -74,7 +88,10 @@ it('two conversion-audience jobs both deliver their converting customers after a
     const done = await s.waitForJob(id, ['COMPLETED'], 20_000);
     expect(done.recordsAdded, `conversion-audience job ${id} added its customer`).toBe(1);
   }
-  expect(members('conversion-owners', 'Converted: Purchase'), 'both converting customers reached the conversion audience').toEqual(['cvo-0', 'cvo-1']);
+  expect(members('conversion-owners', 'Converted: Purchase'), 'both converting customers reached the conversion audience').toEqual([
+    'cvo-0',
+    'cvo-1',
+  ]);
 });
 
 it('a newer add-only job that completes leaves the rows of an older one whose items still wait', async () => {

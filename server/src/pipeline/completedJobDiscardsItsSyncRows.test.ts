@@ -34,7 +34,11 @@ it('keeps the rows of a failed job for its Retry, deletes them when a newer job 
   const destination = await s.webDestination('discard', { batchSize: 2 });
   const customers = makeCustomers(5, 'discard');
   await s.customers(customers);
-  const segment = await s.segment('Discard', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Discard',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
 
   await s.control({ faults: [{ network: 'web', endpoint: 'discard', kind: 'invalidToken' }] });
   const [failed] = await s.syncSegment(segment);
@@ -45,9 +49,15 @@ it('keeps the rows of a failed job for its Retry, deletes them when a newer job 
   const [completed] = await s.syncSegment(segment);
   expect((await s.waitForJob(completed!, ['FAILED', 'COMPLETED'])).status).toBe('COMPLETED');
   await expect
-    .poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'a completed job keeps only the payload rows of the identifiers the network holds' })
+    .poll(() => rowsOf(completed!), {
+      timeout: 10_000,
+      interval: 100,
+      message: 'a completed job keeps only the payload rows of the identifiers the network holds',
+    })
     .toEqual({ payload: 5, staging: 0 });
-  await expect.poll(() => rowsOf(failed!), { timeout: 10_000, interval: 100, message: 'the superseded failed job leaves none' }).toEqual({ payload: 0, staging: 0 });
+  await expect
+    .poll(() => rowsOf(failed!), { timeout: 10_000, interval: 100, message: 'the superseded failed job leaves none' })
+    .toEqual({ payload: 0, staging: 0 });
 
   // one customer's email changes, another leaves: their rows in the older job are no longer held
   await s.customers([{ externalId: customers[0]!.externalId, email: 'changed.0@example.com' }]);
@@ -57,6 +67,10 @@ it('keeps the rows of a failed job for its Retry, deletes them when a newer job 
   });
   const [next] = await s.syncSegment(segment);
   expect((await s.waitForJob(next!, ['FAILED', 'COMPLETED'])).status).toBe('COMPLETED');
-  await expect.poll(() => rowsOf(next!), { timeout: 10_000, interval: 100, message: 'the newer job holds the changed customer' }).toEqual({ payload: 1, staging: 0 });
-  await expect.poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'the older job holds the three unchanged' }).toEqual({ payload: 3, staging: 0 });
+  await expect
+    .poll(() => rowsOf(next!), { timeout: 10_000, interval: 100, message: 'the newer job holds the changed customer' })
+    .toEqual({ payload: 1, staging: 0 });
+  await expect
+    .poll(() => rowsOf(completed!), { timeout: 10_000, interval: 100, message: 'the older job holds the three unchanged' })
+    .toEqual({ payload: 3, staging: 0 });
 });

@@ -49,7 +49,10 @@ async function insertSendingItem(syncJobId: number, operation: string): Promise<
 async function settleTogether(items: [number, number], newStatus: string, settle: (tx: pg.PoolClient, item: number) => Promise<void>) {
   const [a, b] = [await pool.connect(), await pool.connect()];
   try {
-    for (const [client, item] of [[a, items[0]], [b, items[1]]] as const) {
+    for (const [client, item] of [
+      [a, items[0]],
+      [b, items[1]],
+    ] as const) {
       await client.query('BEGIN');
       await client.query(`UPDATE queue_items SET status = $2 WHERE id = $1`, [item, newStatus]);
     }
@@ -94,6 +97,9 @@ it('ends a job when its last two items settle at the same moment', async () => {
 
   await settleTogether(items, 'FAILED', (tx) => settleSyncJob(queue.boss, tx, job));
 
-  const { rows } = await pool.query<{ status: string; records_failed: number }>('SELECT status, records_failed FROM sync_jobs WHERE id = $1', [job]);
+  const { rows } = await pool.query<{ status: string; records_failed: number }>(
+    'SELECT status, records_failed FROM sync_jobs WHERE id = $1',
+    [job],
+  );
   expect(rows[0], 'no item is in flight any more, so the job has its final status').toEqual({ status: 'FAILED', records_failed: 2 });
 });

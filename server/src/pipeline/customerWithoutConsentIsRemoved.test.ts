@@ -11,7 +11,11 @@ it('never sends a customer without ad consent, and removes one who withdraws it'
   const destination = await s.webDestination('consent');
   const customers = makeCustomers(4, 'consent');
   await s.customers([...customers.slice(0, 3), { ...customers[3]!, adConsent: false }]);
-  const segment = await s.segment('Consent', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Consent',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
 
   const [first] = await s.syncSegment(segment);
   expect((await s.waitForJob(first!, ['COMPLETED', 'FAILED'])).recordsAdded).toBe(3);

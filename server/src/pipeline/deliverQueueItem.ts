@@ -36,7 +36,13 @@ export async function deliverQueueItem(ctx: PipelineContext, queueItemId: number
   } catch (error) {
     if (error instanceof PreparationError) {
       await withTransaction(ctx.pool, (tx) => failSyncJob(tx, item.sync_job_id, { layer: 'PREPARATION', error: error.message }));
-      await settleQueueItem({ pool: ctx.pool, boss: ctx.boss, item, outcome: { kind: 'permanent', error: error.message }, retryIntervalSeconds: ctx.config.retryIntervalSeconds });
+      await settleQueueItem({
+        pool: ctx.pool,
+        boss: ctx.boss,
+        item,
+        outcome: { kind: 'permanent', error: error.message },
+        retryIntervalSeconds: ctx.config.retryIntervalSeconds,
+      });
       return;
     }
     throw error; // the item keeps its lease; once it runs out, a retry of this queue job takes it again
@@ -56,7 +62,11 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
   const retrying = <T>(attempt: () => Promise<T>) =>
     withInRunRetries(
       {
-        pool: ctx.pool, destinationId: destination.id, requestsPerSecond: destination.requestsPerSecond, backoffBaseMs: ctx.config.backoffBaseMs, signal,
+        pool: ctx.pool,
+        destinationId: destination.id,
+        requestsPerSecond: destination.requestsPerSecond,
+        backoffBaseMs: ctx.config.backoffBaseMs,
+        signal,
         onWait: (reason, ms) => ctx.metrics?.recordWait({ destinationId: destination.id, reason, ms }),
       },
       attempt,
@@ -74,7 +84,9 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       if (!sendConversions) throw new PreparationError(`${destination.type} destinations take no offline conversions`);
       const records = await loadConversionBatch(ctx.pool, item);
       const { rejected } = await sendSplittingOnRejection(records, (batch, range) =>
-        retrying(() => sendConversions(adapterContext, { records: batch, idempotencyKey: `paidsync-${item.id}-${range.offset}-${range.length}` })),
+        retrying(() =>
+          sendConversions(adapterContext, { records: batch, idempotencyKey: `paidsync-${item.id}-${range.offset}-${range.length}` }),
+        ),
       );
       return { kind: 'delivered', rejected };
     }
@@ -91,7 +103,13 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
           }),
         ),
       );
-    const audienceOptions = { pool: ctx.pool, destination, adapterContext, audienceId: item.audience_id!, backoffBaseMs: ctx.config.backoffBaseMs };
+    const audienceOptions = {
+      pool: ctx.pool,
+      destination,
+      adapterContext,
+      audienceId: item.audience_id!,
+      backoffBaseMs: ctx.config.backoffBaseMs,
+    };
     let audience = await ensureAudience(audienceOptions);
     let result;
     try {

@@ -14,7 +14,13 @@ afterAll(() => s?.stop());
 function mostInFlight(endpoint: string): number {
   const edges = s.sim.simulator.state.requests
     .filter((r) => r.endpoint === endpoint)
-    .flatMap((r) => [[r.at, 1], [r.at + r.durationMs, -1]] as const)
+    .flatMap(
+      (r) =>
+        [
+          [r.at, 1],
+          [r.at + r.durationMs, -1],
+        ] as const,
+    )
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a start at the same moment
   let now = 0;
   let most = 0;
@@ -27,7 +33,11 @@ it.each([1, 3])('keeps at most %i request(s) of a destination in flight', async 
   const destination = await s.webDestination(name, { batchSize: 1, concurrency, requestsPerSecond: 1000 });
   const customers = makeCustomers(9, name);
   await s.customers(customers);
-  const segment = await s.segment(name, [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    name,
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   await s.control({ faults: [{ network: 'web', endpoint: name, kind: 'latency', ms: 500 }] });
 
   const [job] = await s.syncSegment(segment);

@@ -11,7 +11,11 @@ it('computes the diff and a sample, sends nothing and changes no membership', as
   const destination = await s.webDestination('dry');
   const customers = makeCustomers(5, 'dry');
   await s.customers(customers);
-  const segment = await s.segment('Dry', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Dry',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
 
   const [id] = await s.syncSegment(segment, { dryRun: true });
   await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
@@ -21,7 +25,10 @@ it('computes the diff and a sample, sends nothing and changes no membership', as
   );
   expect(syncJob).toMatchObject({ status: 'COMPLETED', dryRun: true, recordsTotal: 5 });
   expect(syncJob.dryRunSample.adds, 'the sample names the customers it would add').toEqual(customers.map((c) => c.externalId));
-  expect(s.sim.simulator.state.requests.filter((r) => r.network === 'web'), 'a dry run sends nothing').toEqual([]);
+  expect(
+    s.sim.simulator.state.requests.filter((r) => r.network === 'web'),
+    'a dry run sends nothing',
+  ).toEqual([]);
 
   const [real] = await s.syncSegment(segment);
   const job = await s.waitForJob(real!, ['COMPLETED', 'FAILED']);

@@ -10,13 +10,21 @@ beforeAll(async () => {
 afterAll(() => s?.stop());
 
 const times = async (id: string) =>
-  (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { status endedAt nextRetryAt } }', { id })).syncJob as { status: string; endedAt: string | null; nextRetryAt: string | null };
+  (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { status endedAt nextRetryAt } }', { id })).syncJob as {
+    status: string;
+    endedAt: string | null;
+    nextRetryAt: string | null;
+  };
 
 it('shows when the automatic resend comes, and ends when the job reaches its final status', async () => {
   const destination = await s.webDestination('lifecycle', { batchSize: 10 });
   const customers = makeCustomers(2, 'life');
   await s.customers(customers);
-  const segment = await s.segment('Lifecycle', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Lifecycle',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   await s.control({ faults: [{ network: 'web', endpoint: 'lifecycle', kind: 'outage', mode: 'unavailable', count: 4 }] });
 
   const [id] = await s.syncSegment(segment);
@@ -24,13 +32,19 @@ it('shows when the automatic resend comes, and ends when the job reaches its fin
   const waiting = await times(id!);
   const item = failed.queueItems.edges[0]!.node;
   expect(item.status).toBe('WAITING_FOR_RETRY');
-  expect(waiting, 'a job whose items wait says when the resend comes, and has not ended').toEqual({ status: 'FAILED', endedAt: null, nextRetryAt: item.nextAttemptAt });
+  expect(waiting, 'a job whose items wait says when the resend comes, and has not ended').toEqual({
+    status: 'FAILED',
+    endedAt: null,
+    nextRetryAt: item.nextAttemptAt,
+  });
 
   const done = await s.waitForJob(id!, ['COMPLETED'], 20_000);
   const ended = await times(id!);
   expect(done.status).toBe('COMPLETED');
   expect(ended.nextRetryAt, 'nothing waits any more').toBeNull();
-  expect(Date.parse(ended.endedAt!), 'the end is when the resend completed it, not when it first failed').toBeGreaterThanOrEqual(Date.parse(waiting.nextRetryAt!));
+  expect(Date.parse(ended.endedAt!), 'the end is when the resend completed it, not when it first failed').toBeGreaterThanOrEqual(
+    Date.parse(waiting.nextRetryAt!),
+  );
 });
 
 it('keeps the end of a job that failed for good', async () => {

@@ -25,16 +25,28 @@ interface Network {
 const facebook: Network = {
   async destination(prefix) {
     const { createDestination } = await s.t.ok<any>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
-      i: { name: prefix, type: 'FACEBOOK_ADS', settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '4242', pixelId: '7' }, credentials: { accessToken: 'held-token' } },
+      i: {
+        name: prefix,
+        type: 'FACEBOOK_ADS',
+        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '4242', pixelId: '7' },
+        credentials: { accessToken: 'held-token' },
+      },
     });
     return createDestination.id;
   },
   heldEmails(prefix) {
     const audience = [...s.sim.simulator.state.facebook.audiences.values()].find((a) => a.name === prefix)!;
-    return audience.members.records().map((r) => r.EMAIL!).filter(Boolean).sort();
+    return audience.members
+      .records()
+      .map((r) => r.EMAIL!)
+      .filter(Boolean)
+      .sort();
   },
   async removedEmails(jobId) {
-    const { apiCalls } = await s.t.ok<any>('query($j: ID!) { apiCalls(first: 50, syncJobId: $j) { edges { node { method requestBody } } } }', { j: jobId });
+    const { apiCalls } = await s.t.ok<any>(
+      'query($j: ID!) { apiCalls(first: 50, syncJobId: $j) { edges { node { method requestBody } } } }',
+      { j: jobId },
+    );
     const deletes = apiCalls.edges.map((e: any) => e.node).filter((c: any) => c.method === 'DELETE');
     return deletes.flatMap((c: any) => c.requestBody.match(/[a-f0-9]{64}/g) ?? []);
   },
@@ -44,10 +56,15 @@ const web: Network = {
   destination: (prefix) => s.webDestination(prefix),
   heldEmails(prefix) {
     const audience = s.sim.simulator.state.web.endpoints.get(prefix)!.audiences.get(prefix)!;
-    return [...audience.values()].map((r) => r.EMAIL as string).filter(Boolean).sort();
+    return [...audience.values()]
+      .map((r) => r.EMAIL as string)
+      .filter(Boolean)
+      .sort();
   },
   async removedEmails(_jobId, prefix) {
-    return s.sim.simulator.state.web.batches.filter((b) => b.endpoint === prefix && b.operation === 'remove').flatMap((b) => b.records.map((r) => r.EMAIL as string));
+    return s.sim.simulator.state.web.batches
+      .filter((b) => b.endpoint === prefix && b.operation === 'remove')
+      .flatMap((b) => b.records.map((r) => r.EMAIL as string));
   },
 };
 
@@ -76,20 +93,28 @@ describe.each([
     // a's email changes: the next run removes the old hash and adds the new one
     await s.customers([{ externalId: `${prefix}-a`, email: email('a', 'new') }]);
     const changed = await sync();
-    expect(network.heldEmails(prefix), 'a is present by the new hash only').toEqual([emailHash(email('a', 'new')), emailHash(email('b', 'old'))].sort());
-    if (name === 'Facebook') expect(await network.removedEmails(changed, prefix), 'the old hash was removed by name').toEqual([emailHash(email('a', 'old'))]);
+    expect(network.heldEmails(prefix), 'a is present by the new hash only').toEqual(
+      [emailHash(email('a', 'new')), emailHash(email('b', 'old'))].sort(),
+    );
+    if (name === 'Facebook')
+      expect(await network.removedEmails(changed, prefix), 'the old hash was removed by name').toEqual([emailHash(email('a', 'old'))]);
 
     // a withdraws consent; b changes email and leaves in the same run: each is removed by what the network holds
     await s.customers([
       { externalId: `${prefix}-a`, adConsent: false },
       { externalId: `${prefix}-b`, email: email('b', 'new') },
     ]);
-    await s.t.ok('mutation($id: ID!, $i: UpdateSegmentInput!) { updateSegment(id: $id, input: $i) { id } }', { id: segment, i: { customerExternalIds: [`${prefix}-a`] } });
+    await s.t.ok('mutation($id: ID!, $i: UpdateSegmentInput!) { updateSegment(id: $id, input: $i) { id } }', {
+      id: segment,
+      i: { customerExternalIds: [`${prefix}-a`] },
+    });
     const left = await sync();
     expect(network.heldEmails(prefix), 'nobody is left, by any hash').toEqual([]);
     expect(await network.removedEmails(left, prefix), 'the removals carried the hashes the network held').toEqual(
       expect.arrayContaining([emailHash(email('a', 'new')), emailHash(email('b', 'old'))]),
     );
-    expect(await network.removedEmails(left, prefix), 'a hash the network never had is not sent').not.toContain(emailHash(email('b', 'new')));
+    expect(await network.removedEmails(left, prefix), 'a hash the network never had is not sent').not.toContain(
+      emailHash(email('b', 'new')),
+    );
   });
 });

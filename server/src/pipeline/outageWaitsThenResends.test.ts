@@ -12,7 +12,11 @@ it('turns an item WAITING_FOR_RETRY at lastAttemptAt + interval during an outage
   const destination = await s.webDestination('outage', { batchSize: 10 });
   const customers = makeCustomers(3, 'out');
   await s.customers(customers);
-  const segment = await s.segment('Outage', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Outage',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   // down for every in-run attempt of the first run
   await s.control({ faults: [{ network: 'web', endpoint: 'outage', kind: 'outage', mode: 'unavailable', count: 4 }] });
 
@@ -50,7 +54,11 @@ it('fails an item, not waits, on a permanent refusal', async () => {
   const destination = await s.webDestination('permanent', { batchSize: 10 });
   const customers = makeCustomers(2, 'perm');
   await s.customers(customers);
-  const segment = await s.segment('Permanent', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Permanent',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   await s.control({ faults: [{ network: 'web', endpoint: 'permanent', kind: 'rejectBatch', status: 409, reason: 'conflict' }] });
 
   const [id] = await s.syncSegment(segment);

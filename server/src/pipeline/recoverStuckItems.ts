@@ -16,7 +16,12 @@ export async function recoverStuckItems(ctx: PipelineContext): Promise<number> {
         LIMIT 1000`,
     );
     for (const destinationId of new Set(rows.map((r) => r.destination_id))) {
-      await enqueueDeliveries(ctx, tx, destinationId, rows.filter((r) => r.destination_id === destinationId).map((r) => r.id));
+      await enqueueDeliveries(
+        ctx,
+        tx,
+        destinationId,
+        rows.filter((r) => r.destination_id === destinationId).map((r) => r.id),
+      );
     }
     return rows.length;
   });

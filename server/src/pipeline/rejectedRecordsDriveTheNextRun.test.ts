@@ -14,16 +14,24 @@ it('sends the rejected primary keys again with the next request of the issue/gro
   const destination = await s.webDestination('rejected-next-run');
   await s.customers(makeCustomers(4, 'rnr'));
   const request = async (externalIds: string[], group = 'Cards') => {
-    const { requestPaidAction } = await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>('mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }', {
-      i: { source: 'REALTIME_CONTAINER', issue: 'Rejects', group, customerExternalIds: externalIds, destinationIds: [destination] },
-    });
+    const { requestPaidAction } = await s.t.ok<{ requestPaidAction: Array<{ id: string }> }>(
+      'mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { id } }',
+      {
+        i: { source: 'REALTIME_CONTAINER', issue: 'Rejects', group, customerExternalIds: externalIds, destinationIds: [destination] },
+      },
+    );
     const job = await s.waitForJob(requestPaidAction[0]!.id, ['COMPLETED', 'FAILED']);
     expect(job.status, JSON.stringify(job)).toBe('COMPLETED');
     return job;
   };
-  await s.control({ faults: [{ network: 'web', endpoint: 'rejected-next-run', kind: 'rejectRecords', values: ['rnr-1'], reason: 'bad record' }] });
+  await s.control({
+    faults: [{ network: 'web', endpoint: 'rejected-next-run', kind: 'rejectRecords', values: ['rnr-1'], reason: 'bad record' }],
+  });
   const first = await request(['rnr-0', 'rnr-1']);
-  expect(first.rejectedRecords.edges.map((e) => e.node), 'rnr-1 was rejected').toEqual([{ primaryKey: 'rnr-1', reason: 'bad record' }]);
+  expect(
+    first.rejectedRecords.edges.map((e) => e.node),
+    'rnr-1 was rejected',
+  ).toEqual([{ primaryKey: 'rnr-1', reason: 'bad record' }]);
 
   // another issue/group is another scope: it does not take rnr-1 along
   const other = await request(['rnr-3'], 'Loans');

@@ -27,11 +27,17 @@ export async function resendDueItems(ctx: PipelineContext): Promise<{ resending:
       [[...new Set(resend.map((r) => r.sync_job_id))]],
     );
     for (const destinationId of new Set(resend.map((r) => r.destination_id))) {
-      await enqueueDeliveries(ctx, tx, destinationId, resend.filter((r) => r.destination_id === destinationId).map((r) => r.id));
+      await enqueueDeliveries(
+        ctx,
+        tx,
+        destinationId,
+        resend.filter((r) => r.destination_id === destinationId).map((r) => r.id),
+      );
     }
     const conversions = rows.filter((r) => r.operation === 'CONVERSION').map((r) => r.id);
     if (conversions.length) await refreshConversionStatuses(tx, conversions);
-    for (const jobId of new Set(rows.filter((r) => r.status === 'WITHDRAWN').map((r) => r.sync_job_id))) await settleSyncJob(ctx.boss, tx, jobId);
+    for (const jobId of new Set(rows.filter((r) => r.status === 'WITHDRAWN').map((r) => r.sync_job_id)))
+      await settleSyncJob(ctx.boss, tx, jobId);
     return { resending: resend.length, withdrawn: rows.length - resend.length };
   });
 }

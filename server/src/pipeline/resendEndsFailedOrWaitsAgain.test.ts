@@ -14,7 +14,11 @@ async function waitingJob(endpoint: string) {
   const destination = await s.webDestination(endpoint, { batchSize: 10 });
   const customers = makeCustomers(2, endpoint);
   await s.customers(customers);
-  const segment = await s.segment(endpoint, [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    endpoint,
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   await s.control({ faults: [{ network: 'web', endpoint, kind: 'outage', mode: 'unavailable', count: 4 }] });
   const [id] = await s.syncSegment(segment);
   const job = await s.waitForJob(id!, ['FAILED', 'COMPLETED']);
@@ -29,8 +33,15 @@ it('ends the item FAILED when the resend meets a permanent error', async () => {
     .poll(async () => (await s.job(id)).queueItems.edges[0]!.node.status, { timeout: 20_000, interval: 100, message: 'the resend ends it' })
     .toBe('FAILED');
   const job = await s.waitForJob(id, ['FAILED']);
-  expect({ status: job.status, failureLayer: job.failureLayer, error: job.error }).toEqual({ status: 'FAILED', failureLayer: 'SYNC', error: expect.stringMatching(/409/) });
-  expect((await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { nextRetryAt } }', { id })).syncJob.nextRetryAt, 'nothing waits for a resend').toBeNull();
+  expect({ status: job.status, failureLayer: job.failureLayer, error: job.error }).toEqual({
+    status: 'FAILED',
+    failureLayer: 'SYNC',
+    error: expect.stringMatching(/409/),
+  });
+  expect(
+    (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { nextRetryAt } }', { id })).syncJob.nextRetryAt,
+    'nothing waits for a resend',
+  ).toBeNull();
 });
 
 it('makes the item wait again, for a later resend, while the problem persists', async () => {

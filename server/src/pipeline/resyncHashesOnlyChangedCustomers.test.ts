@@ -48,7 +48,10 @@ it('hashes only changed, joining and leaving customers, and forgets versions whe
   });
   const second = await syncAndCountHashed(segment);
   expect(second.hashed, 'only the changed member, the leaver and the joiner are hashed').toBe(3);
-  expect({ added: second.job.recordsAdded, removed: second.job.recordsRemoved }, 'the changed member is re-added with new identifiers').toEqual({ added: 2, removed: 1 });
+  expect(
+    { added: second.job.recordsAdded, removed: second.job.recordsRemoved },
+    'the changed member is re-added with new identifiers',
+  ).toEqual({ added: 2, removed: 1 });
   const audience = s.sim.simulator.state.web.endpoints.get('versions')!.audiences.get('Versions')!;
   expect(audience.get('ver-3')!.EMAIL, 'the endpoint holds the new email hash').toBe(sha('changed-3@example.com'));
 
@@ -74,6 +77,9 @@ it('hashes only changed, joining and leaving customers, and forgets versions whe
   // a PII change outside the chosen fields: hashed once, nothing sent, and the version is remembered
   await s.customers([{ externalId: 'ver-5', email: customers[5]!.email, city: 'Lisbon' }]);
   const cityOnly = await syncAndCountHashed(segment);
-  expect({ hashed: cityOnly.hashed, total: cityOnly.job.recordsTotal }, 'the changed customer is hashed but its identifiers are the same').toEqual({ hashed: 1, total: 0 });
+  expect(
+    { hashed: cityOnly.hashed, total: cityOnly.job.recordsTotal },
+    'the changed customer is hashed but its identifiers are the same',
+  ).toEqual({ hashed: 1, total: 0 });
   expect((await syncAndCountHashed(segment)).hashed, 'its membership learnt the new version').toBe(0);
 });

@@ -29,7 +29,8 @@ async function failedJob(syncType: string, scopeKey: string, layer: 'SYNC' | 'PR
   );
   return encodeGlobalID('SyncJob', rows[0]!.id);
 }
-const canRetry = async (id: string) => (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { canRetry } }', { id })).syncJob.canRetry as boolean;
+const canRetry = async (id: string) =>
+  (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { canRetry } }', { id })).syncJob.canRetry as boolean;
 const retry = (id: string) => s.t.gql<any>('mutation($id: ID!) { retrySyncJob(id: $id) { status } }', { id });
 
 it('offers no Retry for a failure while preparing data', async () => {

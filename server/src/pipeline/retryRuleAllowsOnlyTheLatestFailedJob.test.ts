@@ -7,13 +7,18 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-const retry = (id: string) => s.t.gql<{ retrySyncJob: { id: string; status: string } }>('mutation($id: ID!) { retrySyncJob(id: $id) { id status } }', { id });
+const retry = (id: string) =>
+  s.t.gql<{ retrySyncJob: { id: string; status: string } }>('mutation($id: ID!) { retrySyncJob(id: $id) { id status } }', { id });
 
 it('offers Retry only on the latest failed job of a scope, and a retry resends only the failed items', async () => {
   const destination = await s.webDestination('retry', { batchSize: 2 });
   const customers = makeCustomers(6, 'retry');
   await s.customers(customers);
-  const segment = await s.segment('Retry', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Retry',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
 
   // an older job of the scope fails on a bad token
   await s.control({ faults: [{ network: 'web', endpoint: 'retry', kind: 'invalidToken' }] });

@@ -34,7 +34,11 @@ export async function retrySyncJob(deps: { pool: pg.Pool; boss: PgBoss; prisma: 
         WHERE j.id = q.sync_job_id AND q.sync_job_id = $1 AND q.status IN ('FAILED', 'WAITING_FOR_RETRY') RETURNING q.id`,
       [syncJobId],
     );
-    if (job.syncType === 'OFFLINE_CONVERSION') await refreshConversionStatuses(tx, rows.map((r) => r.id));
+    if (job.syncType === 'OFFLINE_CONVERSION')
+      await refreshConversionStatuses(
+        tx,
+        rows.map((r) => r.id),
+      );
     await deps.boss.send(QUEUES.stage, { syncJobId, stage: 'UPDATE_AUDIENCES' }, inTransaction(tx));
   });
 }

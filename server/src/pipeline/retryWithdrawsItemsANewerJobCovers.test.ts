@@ -14,7 +14,11 @@ it('withdraws the superseded items of a retried job and sends nothing', async ()
   const destination = await s.webDestination('supersede', { batchSize: 2 });
   const customers = makeCustomers(4, 'sup');
   await s.customers(customers);
-  const segment = await s.segment('Supersede', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Supersede',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
 
   await s.control({ faults: [{ network: 'web', endpoint: 'supersede', kind: 'invalidToken' }] });
   const [old] = await s.syncSegment(segment);
@@ -33,12 +37,15 @@ it('withdraws the superseded items of a retried job and sends nothing', async ()
   });
   const batchesBefore = s.sim.simulator.state.web.batches.length;
   expect((await s.job(old!)).canRetry, 'the old job is still the latest failed one, so Retry is offered').toBe(true);
-  const retried = await s.t.gql<{ retrySyncJob: { status: string } }>('mutation($id: ID!) { retrySyncJob(id: $id) { status } }', { id: old });
+  const retried = await s.t.gql<{ retrySyncJob: { status: string } }>('mutation($id: ID!) { retrySyncJob(id: $id) { status } }', {
+    id: old,
+  });
   expect(retried.errors, JSON.stringify(retried.errors)).toBeUndefined();
   const done = await s.waitForJob(old!, ['COMPLETED', 'FAILED']);
   expect(done.status, `the retried job settles with nothing left to send: ${JSON.stringify(done)}`).toBe('COMPLETED');
-  expect(done.queueItems.edges.map((e) => e.node.status), 'every failed item of the old job is withdrawn').toEqual(
-    done.queueItems.edges.map(() => 'WITHDRAWN'),
-  );
+  expect(
+    done.queueItems.edges.map((e) => e.node.status),
+    'every failed item of the old job is withdrawn',
+  ).toEqual(done.queueItems.edges.map(() => 'WITHDRAWN'));
   expect(s.sim.simulator.state.web.batches.length, 'nothing was sent over the newer state').toBe(batchesBefore);
 });

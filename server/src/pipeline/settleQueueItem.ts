@@ -31,7 +31,11 @@ export async function settleQueueItem(options: {
       const accepted = item.record_count - outcome.rejected.length;
       const { rowCount } = await tx.query(
         `UPDATE queue_items SET status = $3, lease_until = NULL, awaiting_response = false, last_error = $4, updated_at = now() WHERE ${held}`,
-        [...claim, accepted > 0 || item.record_count === 0 ? 'SUCCEEDED' : 'REJECTED', outcome.rejected.length ? `${outcome.rejected.length} record(s) rejected` : null],
+        [
+          ...claim,
+          accepted > 0 || item.record_count === 0 ? 'SUCCEEDED' : 'REJECTED',
+          outcome.rejected.length ? `${outcome.rejected.length} record(s) rejected` : null,
+        ],
       );
       if (!rowCount) return false; // the claim was lost (lease expired and another worker took it)
       await recordDelivered(tx, item, outcome.rejected, accepted);
@@ -61,7 +65,12 @@ export async function settleQueueItem(options: {
   });
 }
 
-async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: Array<{ key: string; reason: string; customerId?: number }>, accepted: number) {
+async function recordDelivered(
+  tx: pg.PoolClient,
+  item: ClaimedItem,
+  rejected: Array<{ key: string; reason: string; customerId?: number }>,
+  accepted: number,
+) {
   if (rejected.length) {
     await tx.query(
       `INSERT INTO rejected_records (sync_job_id, queue_item_id, primary_key, reason)
@@ -88,7 +97,10 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted FROM upserted`,
       [...range, item.audience_id, rejectedCustomers],
     );
-    await tx.query('UPDATE audiences SET member_count = member_count + $2, updated_at = now() WHERE id = $1', [item.audience_id, rows[0]!.inserted]);
+    await tx.query('UPDATE audiences SET member_count = member_count + $2, updated_at = now() WHERE id = $1', [
+      item.audience_id,
+      rows[0]!.inserted,
+    ]);
     await tx.query('UPDATE sync_jobs SET records_added = records_added + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
       item.sync_job_id,
       accepted,
@@ -102,7 +114,10 @@ async function recordDelivered(tx: pg.PoolClient, item: ClaimedItem, rejected: A
           AND NOT (s.customer_id = ANY ($5::int[])) AND m.audience_id = $4 AND m.customer_id = s.customer_id`,
       [...range, item.audience_id, rejectedCustomers],
     );
-    await tx.query('UPDATE audiences SET member_count = GREATEST(0, member_count - $2), updated_at = now() WHERE id = $1', [item.audience_id, rowCount ?? 0]);
+    await tx.query('UPDATE audiences SET member_count = GREATEST(0, member_count - $2), updated_at = now() WHERE id = $1', [
+      item.audience_id,
+      rowCount ?? 0,
+    ]);
     await tx.query('UPDATE sync_jobs SET records_removed = records_removed + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
       item.sync_job_id,
       accepted,

@@ -22,7 +22,11 @@ it('refuses a stage delivered again after it committed', async () => {
   const destination = await s.webDestination('twice');
   const customers = makeCustomers(3, 'twice');
   await s.customers(customers);
-  const segment = await s.segment('Twice', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Twice',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   const [id] = await s.syncSegment(segment);
   expect((await s.waitForJob(id!, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
   const jobId = Number(decodeGlobalID(id!).id);

@@ -9,22 +9,36 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-interface Run { stage: string; startedAt: string; endedAt: string | null }
+interface Run {
+  stage: string;
+  startedAt: string;
+  endedAt: string | null;
+}
 const runsOf = async (id: string) =>
-  (await s.t.ok<{ syncJob: { endedAt: string; stageRuns: Run[] } }>('query($id: ID!) { syncJob(id: $id) { endedAt stageRuns { stage startedAt endedAt } } }', { id })).syncJob;
+  (
+    await s.t.ok<{ syncJob: { endedAt: string; stageRuns: Run[] } }>(
+      'query($id: ID!) { syncJob(id: $id) { endedAt stageRuns { stage startedAt endedAt } } }',
+      { id },
+    )
+  ).syncJob;
 
 it('records the six stages of a sync in order, the last ending with the job', async () => {
   const destination = await s.webDestination('stage-runs', { batchSize: 2 });
   const customers = makeCustomers(5, 'stage-runs');
   await s.customers(customers);
-  const segment = await s.segment('Stage runs', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Stage runs',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   const [id] = await s.syncSegment(segment);
   expect((await s.waitForJob(id!, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
 
   const job = await runsOf(id!);
-  expect(job.stageRuns.map((r) => r.stage), 'every stage, in pipeline order').toEqual([
-    'IDENTIFY_PAYLOAD', 'IDENTIFY_AUDIENCES', 'WRITE_STAGING', 'CREATE_QUEUE_ITEMS', 'UPDATE_AUDIENCES', 'SYNC_MEMBERS',
-  ]);
+  expect(
+    job.stageRuns.map((r) => r.stage),
+    'every stage, in pipeline order',
+  ).toEqual(['IDENTIFY_PAYLOAD', 'IDENTIFY_AUDIENCES', 'WRITE_STAGING', 'CREATE_QUEUE_ITEMS', 'UPDATE_AUDIENCES', 'SYNC_MEMBERS']);
   let previousEnd = 0;
   for (const run of job.stageRuns) {
     const [start, end] = [Date.parse(run.startedAt), Date.parse(run.endedAt!)];
@@ -39,7 +53,11 @@ it('records only the stages a dry run ran', async () => {
   const destination = await s.webDestination('stage-runs-dry');
   const customers = makeCustomers(2, 'stage-runs-dry');
   await s.customers(customers);
-  const segment = await s.segment('Stage runs dry', [destination], customers.map((c) => c.externalId));
+  const segment = await s.segment(
+    'Stage runs dry',
+    [destination],
+    customers.map((c) => c.externalId),
+  );
   const [id] = await s.syncSegment(segment, { dryRun: true });
   expect((await s.waitForJob(id!, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
   expect((await runsOf(id!)).stageRuns.map((r) => r.stage)).toEqual(['IDENTIFY_PAYLOAD', 'IDENTIFY_AUDIENCES']);

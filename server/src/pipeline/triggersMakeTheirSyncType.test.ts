@@ -19,15 +19,32 @@ it('a segment sync is SEGMENT, triggered by the segment', async () => {
   const segment = await s.segment('Loyal', [destination], ['trig-0', 'trig-1']);
   const [id] = await s.syncSegment(segment);
   const job = await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
-  expect({ status: job.status, syncType: job.syncType, triggeredBy: job.triggeredBy }).toEqual({ status: 'COMPLETED', syncType: 'SEGMENT', triggeredBy: 'Loyal' });
+  expect({ status: job.status, syncType: job.syncType, triggeredBy: job.triggeredBy }).toEqual({
+    status: 'COMPLETED',
+    syncType: 'SEGMENT',
+    triggeredBy: 'Loyal',
+  });
 });
 
 it('a real-time request is NEXT_BEST_ACTION, triggered by its issue/group, and only adds', async () => {
   const { requestPaidAction } = await s.t.ok<{ requestPaidAction: any[] }>(
     `mutation($i: PaidRequestInput!) { requestPaidAction(input: $i) { ${JOB} } }`,
-    { i: { source: 'REALTIME_CONTAINER', issue: 'Retention', group: 'Cards', customerExternalIds: ['trig-2'], destinationIds: [destination] } },
+    {
+      i: {
+        source: 'REALTIME_CONTAINER',
+        issue: 'Retention',
+        group: 'Cards',
+        customerExternalIds: ['trig-2'],
+        destinationIds: [destination],
+      },
+    },
   );
-  expect(requestPaidAction[0]).toMatchObject({ syncType: 'NEXT_BEST_ACTION', triggeredBy: 'Retention/Cards', issue: 'Retention', group: 'Cards' });
+  expect(requestPaidAction[0]).toMatchObject({
+    syncType: 'NEXT_BEST_ACTION',
+    triggeredBy: 'Retention/Cards',
+    issue: 'Retention',
+    group: 'Cards',
+  });
   const job = await s.waitForJob(requestPaidAction[0].id, ['COMPLETED', 'FAILED']);
   expect(job.recordsAdded).toBe(1);
 });
@@ -39,7 +56,10 @@ it('an outbound run is NEXT_BEST_ACTION and makes the audience equal its list', 
   );
   expect(triggerOutboundRun[0]).toMatchObject({ syncType: 'NEXT_BEST_ACTION', triggeredBy: 'Retention/Cards' });
   const job = await s.waitForJob(triggerOutboundRun[0].id, ['COMPLETED', 'FAILED']);
-  expect({ added: job.recordsAdded, removed: job.recordsRemoved }, 'trig-3 joins, trig-2 (from the real-time request) leaves').toEqual({ added: 1, removed: 1 });
+  expect({ added: job.recordsAdded, removed: job.recordsRemoved }, 'trig-3 joins, trig-2 (from the real-time request) leaves').toEqual({
+    added: 1,
+    removed: 1,
+  });
 });
 
 it('the PII-update agent makes PII_UPDATE jobs for changed customers', async () => {
@@ -60,13 +80,25 @@ it('the PII-update agent makes PII_UPDATE jobs for changed customers', async () 
 });
 
 it('a captured conversion goes out in an OFFLINE_CONVERSION job with a CONVERSION_AUDIENCE child, once', async () => {
-  await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [destination],
-  });
+  await s.t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [destination],
+    },
+  );
   const capture = (eventId: string) =>
     s.t.ok<{ capturePaidResponse: { duplicate: boolean; event: { id: string } } }>(
       `mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { duplicate event { id } } }`,
-      { i: { eventId, conversionName: 'Purchase', occurredAt: new Date().toISOString(), customerExternalId: 'trig-1', value: 42.5, currency: 'USD' } },
+      {
+        i: {
+          eventId,
+          conversionName: 'Purchase',
+          occurredAt: new Date().toISOString(),
+          customerExternalId: 'trig-1',
+          value: 42.5,
+          currency: 'USD',
+        },
+      },
     );
   const first = await capture('evt-1');
   expect(first.capturePaidResponse.duplicate).toBe(false);
@@ -77,13 +109,27 @@ it('a captured conversion goes out in an OFFLINE_CONVERSION job with a CONVERSIO
     if (!jobId) await new Promise((r) => setTimeout(r, 100));
   }
   const job = await s.waitForJob(jobId!, ['COMPLETED', 'FAILED']);
-  expect({ syncType: job.syncType, triggeredBy: job.triggeredBy, status: job.status }).toEqual({ syncType: 'OFFLINE_CONVERSION', triggeredBy: null, status: 'COMPLETED' });
-  expect(job.children.map((c) => c.syncType), 'each offline conversion job has its conversion-audience child').toEqual(['CONVERSION_AUDIENCE']);
+  expect({ syncType: job.syncType, triggeredBy: job.triggeredBy, status: job.status }).toEqual({
+    syncType: 'OFFLINE_CONVERSION',
+    triggeredBy: null,
+    status: 'COMPLETED',
+  });
+  expect(
+    job.children.map((c) => c.syncType),
+    'each offline conversion job has its conversion-audience child',
+  ).toEqual(['CONVERSION_AUDIENCE']);
   const child = await s.waitForJob(job.children[0]!.id, ['COMPLETED', 'FAILED']);
-  expect({ status: child.status, triggeredBy: child.triggeredBy, added: child.recordsAdded }).toEqual({ status: 'COMPLETED', triggeredBy: null, added: 1 });
+  expect({ status: child.status, triggeredBy: child.triggeredBy, added: child.recordsAdded }).toEqual({
+    status: 'COMPLETED',
+    triggeredBy: null,
+    added: 1,
+  });
 
   const again = await capture('evt-1');
-  expect(again.capturePaidResponse, 'a second capture with the same event id is a duplicate').toEqual({ duplicate: true, event: first.capturePaidResponse.event });
+  expect(again.capturePaidResponse, 'a second capture with the same event id is a duplicate').toEqual({
+    duplicate: true,
+    event: first.capturePaidResponse.event,
+  });
   // a later capture goes out after anything the duplicate could have queued: once it has arrived, a
   // wrongly queued second send of evt-1 would have too
   await capture('evt-2');

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => s?.stop());
 
 const withdraw = (id: string) => s.t.gql<any>('mutation($id: ID!) { withdrawSyncJob(id: $id) { status canWithdraw } }', { id });
-const canWithdraw = async (id: string) => (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { canWithdraw } }', { id })).syncJob.canWithdraw as boolean;
+const canWithdraw = async (id: string) =>
+  (await s.t.ok<any>('query($id: ID!) { syncJob(id: $id) { canWithdraw } }', { id })).syncJob.canWithdraw as boolean;
 
 it('offers Withdraw exactly when the server accepts it', async () => {
   const destination = await s.webDestination('withdraw', { batchSize: 10 });
@@ -41,6 +42,9 @@ it('offers Withdraw exactly when the server accepts it', async () => {
   const [after] = await s.syncSegment(later);
   await s.waitForJob(after!, ['COMPLETED', 'FAILED']);
   const job = await s.job(failed!);
-  expect(job.queueItems.edges.map((e) => e.node.status), 'the withdrawn job sends nothing more').toEqual(job.queueItems.edges.map(() => 'WITHDRAWN'));
+  expect(
+    job.queueItems.edges.map((e) => e.node.status),
+    'the withdrawn job sends nothing more',
+  ).toEqual(job.queueItems.edges.map(() => 'WITHDRAWN'));
   expect(s.sim.simulator.state.web.endpoints.get('withdraw')!.audiences.get('Withdraw waiting')?.size ?? 0).toBe(0);
 });

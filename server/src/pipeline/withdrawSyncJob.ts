@@ -27,7 +27,11 @@ export async function withdrawSyncJob(pool: pg.Pool, syncJobId: number): Promise
         WHERE sync_job_id = $1 AND status IN ('PENDING', 'WAITING_FOR_RETRY', 'FAILED') RETURNING id`,
       [syncJobId],
     );
-    if (rows[0].sync_type === 'OFFLINE_CONVERSION') await refreshConversionStatuses(tx, items.map((i) => i.id));
+    if (rows[0].sync_type === 'OFFLINE_CONVERSION')
+      await refreshConversionStatuses(
+        tx,
+        items.map((i) => i.id),
+      );
     return true;
   });
 }

@@ -27,17 +27,28 @@ afterAll(async () => {
 });
 
 it('completes the job with every member delivered and no conversion sent twice', async () => {
-  const { createDestination } = await t.ok<any>('mutation($s: JSON!) { createDestination(input: { name: "kill", type: WEB, settings: $s }) { id } }', {
-    s: { url: `${sim.url}/web/kill`, batchSize: 20 },
-  });
+  const { createDestination } = await t.ok<any>(
+    'mutation($s: JSON!) { createDestination(input: { name: "kill", type: WEB, settings: $s }) { id } }',
+    {
+      s: { url: `${sim.url}/web/kill`, batchSize: 20 },
+    },
+  );
   const customers = makeCustomers(400, 'kill');
   await t.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', { c: customers });
   const { createSegment } = await t.ok<any>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: 'Kill', paidSyncEnabled: true, destinationIds: [createDestination.id], customerExternalIds: customers.map((c) => c.externalId) },
+    i: {
+      name: 'Kill',
+      paidSyncEnabled: true,
+      destinationIds: [createDestination.id],
+      customerExternalIds: customers.map((c) => c.externalId),
+    },
   });
-  await t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [createDestination.id],
-  });
+  await t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [createDestination.id],
+    },
+  );
   // every request is slow, so the kill lands in the middle of delivery
   sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'kill', kind: 'latency', ms: 400 }] });
 
@@ -52,7 +63,12 @@ it('completes the job with every member delivered and no conversion sent twice',
   }
 
   const batches = () => sim.simulator.state.web.batches.filter((b) => b.endpoint === 'kill');
-  await until('some batches delivered', () => (batches().length >= 3 ? true : undefined), 60_000, () => fleet.logs());
+  await until(
+    'some batches delivered',
+    () => (batches().length >= 3 ? true : undefined),
+    60_000,
+    () => fleet.logs(),
+  );
   await first.kill();
   const deliveredBeforeKill = batches().length;
   fleet.spawn('worker');
@@ -65,7 +81,10 @@ it('completes the job with every member delivered and no conversion sent twice',
     },
     120_000,
   );
-  expect(job, `the job completes after the kill (${deliveredBeforeKill} batches had arrived before it)`).toMatchObject({ status: 'COMPLETED', recordsAdded: 400 });
+  expect(job, `the job completes after the kill (${deliveredBeforeKill} batches had arrived before it)`).toMatchObject({
+    status: 'COMPLETED',
+    recordsAdded: 400,
+  });
   const audience = sim.simulator.state.web.endpoints.get('kill')!.audiences.get('Kill')!;
   expect(audience.size, 'the network holds every member of the segment').toBe(400);
 

@@ -36,7 +36,14 @@ export function inTransaction(client: pg.PoolClient) {
 
 export async function createQueues(boss: PgBoss, options: { heartbeatSeconds?: number } = {}) {
   // short heartbeats: work held by a dead worker goes back to the queue within about a minute
-  const common = { heartbeatSeconds: options.heartbeatSeconds ?? 15, retryLimit: 5, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, notify: true };
+  const common = {
+    heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    retryLimit: 5,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    notify: true,
+  };
   await boss.createQueue(QUEUES.stage, { ...common, expireInSeconds: 3600 });
   await boss.createQueue(QUEUES.deliver, { ...common, expireInSeconds: 3600 });
   await boss.createQueue(QUEUES.resendDue, { ...common, retryLimit: 1, expireInSeconds: 600 });

@@ -20,17 +20,14 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PAIDSYNC_SECRET: SECRET } });
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
-  const created = await t.ok(
-    `mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id hasCredentials } }`,
-    {
-      input: {
-        name: 'google with secrets',
-        type: 'GOOGLE_ADS',
-        settings: { customerId: '123-456-7890', apiBaseUrl: 'https://googleads.example.com' },
-        credentials: { accessToken: TOKEN, developerToken: DEVELOPER_TOKEN },
-      },
+  const created = await t.ok(`mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id hasCredentials } }`, {
+    input: {
+      name: 'google with secrets',
+      type: 'GOOGLE_ADS',
+      settings: { customerId: '123-456-7890', apiBaseUrl: 'https://googleads.example.com' },
+      credentials: { accessToken: TOKEN, developerToken: DEVELOPER_TOKEN },
     },
-  );
+  });
   destinationId = created.createDestination.id;
   expect(created.createDestination.hasCredentials, 'the API says credentials are stored').toBe(true);
 });
@@ -63,7 +60,10 @@ describe('at rest', () => {
 
   it('opens with the right secret only, and not once tampered with', async () => {
     const sealed = (await storedRow()).credentials_encrypted as string;
-    expect(createCredentialsCipher(SECRET).open(sealed), 'the right secret opens it').toEqual({ accessToken: TOKEN, developerToken: DEVELOPER_TOKEN });
+    expect(createCredentialsCipher(SECRET).open(sealed), 'the right secret opens it').toEqual({
+      accessToken: TOKEN,
+      developerToken: DEVELOPER_TOKEN,
+    });
     expect(() => createCredentialsCipher(SECRET + 'x').open(sealed), 'another secret cannot open it').toThrow();
     const parts = sealed.split(':');
     const body = Buffer.from(parts[4]!, 'base64');
@@ -98,7 +98,8 @@ describe('through the API', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
       if (isObjectType(type) || isInterfaceType(type)) {
-        for (const field of Object.values((type as GraphQLObjectType | GraphQLInterfaceType).getFields())) outputFields.push(`${type.name}.${field.name}`);
+        for (const field of Object.values((type as GraphQLObjectType | GraphQLInterfaceType).getFields()))
+          outputFields.push(`${type.name}.${field.name}`);
       }
     }
     const suspicious = outputFields.filter((f) => /credential|token|secret|password|encrypted/i.test(f.split('.')[1]!));
@@ -116,26 +117,44 @@ describe('through the API', () => {
       .map((field) => {
         const named = getNamedType(field.type);
         if (isLeafType(named)) return field.name;
-        return `${field.name} { __typename ${Object.values((named as GraphQLObjectType).getFields()).filter((f) => isLeafType(getNamedType(f.type)) && f.args.length === 0).map((f) => f.name).join(' ')} }`;
+        return `${field.name} { __typename ${Object.values((named as GraphQLObjectType).getFields())
+          .filter((f) => isLeafType(getNamedType(f.type)) && f.args.length === 0)
+          .map((f) => f.name)
+          .join(' ')} }`;
       })
       .join(' ');
-    const one = await t.gql(`query($id: ID!) { destination(id: $id) { ${selection} } node(id: $id) { ... on Destination { ${selection} } } destinations { ${selection} } }`, { id: destinationId });
+    const one = await t.gql(
+      `query($id: ID!) { destination(id: $id) { ${selection} } node(id: $id) { ... on Destination { ${selection} } } destinations { ${selection} } }`,
+      { id: destinationId },
+    );
     expect(one.errors, 'the full query runs').toBeUndefined();
     const text = JSON.stringify(one);
     expect(text, 'the response holds the destination').toContain('google with secrets');
     for (const secret of [NEW_TOKEN, TOKEN, DEVELOPER_TOKEN, SECRET]) expect(text, 'no credential in the response').not.toContain(secret);
-    const { rows } = await db.query<{ credentials_encrypted: string }>(`SELECT credentials_encrypted FROM destinations WHERE name = 'google with secrets'`);
+    const { rows } = await db.query<{ credentials_encrypted: string }>(
+      `SELECT credentials_encrypted FROM destinations WHERE name = 'google with secrets'`,
+    );
     expect(text, 'not even the sealed value').not.toContain(rows[0]!.credentials_encrypted.split(':')[4]!);
   });
 
   it('a refused createDestination does not echo the credentials in its error', async () => {
     const result = await t.gql(`mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`, {
-      input: { name: 'bad fb', type: 'FACEBOOK_ADS', settings: { adAccountId: 'not-numeric' }, credentials: { accessToken: TOKEN, extra: TOKEN } },
+      input: {
+        name: 'bad fb',
+        type: 'FACEBOOK_ADS',
+        settings: { adAccountId: 'not-numeric' },
+        credentials: { accessToken: TOKEN, extra: TOKEN },
+      },
     });
     expect(result.errors?.[0]?.extensions?.code, 'the bad input is refused').toBe('BAD_USER_INPUT');
     expect(JSON.stringify(result), 'the error does not contain the token').not.toContain(TOKEN);
     const credentialsOnly = await t.gql(`mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }`, {
-      input: { name: 'bad fb 2', type: 'FACEBOOK_ADS', settings: { adAccountId: '1' }, credentials: { accessToken: TOKEN, unknownField: TOKEN } },
+      input: {
+        name: 'bad fb 2',
+        type: 'FACEBOOK_ADS',
+        settings: { adAccountId: '1' },
+        credentials: { accessToken: TOKEN, unknownField: TOKEN },
+      },
     });
     expect(credentialsOnly.errors?.[0]?.extensions?.code, 'unknown credential keys are refused').toBe('BAD_USER_INPUT');
     expect(JSON.stringify(credentialsOnly), 'the credentials error does not contain the token').not.toContain(TOKEN);

@@ -33,7 +33,11 @@ afterAll(async () => {
 
 async function started(env: Record<string, string>, run: (t: TestApp, log: string[]) => Promise<void>) {
   const log: string[] = [];
-  const t = await startTestApp({ database, env: { PAIDSYNC_LOG_LEVEL: 'info', PAIDSYNC_BACKOFF_BASE_MS: '20', ...env }, log: (line) => log.push(line) });
+  const t = await startTestApp({
+    database,
+    env: { PAIDSYNC_LOG_LEVEL: 'info', PAIDSYNC_BACKOFF_BASE_MS: '20', ...env },
+    log: (line) => log.push(line),
+  });
   try {
     await run(t, log);
   } finally {
@@ -42,8 +46,13 @@ async function started(env: Record<string, string>, run: (t: TestApp, log: strin
 }
 
 const sealedValues = async () =>
-  (await db.query<{ name: string; credentials_encrypted: string }>(`SELECT name, credentials_encrypted FROM destinations WHERE credentials_encrypted IS NOT NULL ORDER BY name`)).rows;
-const resealLines = (log: string[]) => log.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).includes('re-sealed'));
+  (
+    await db.query<{ name: string; credentials_encrypted: string }>(
+      `SELECT name, credentials_encrypted FROM destinations WHERE credentials_encrypted IS NOT NULL ORDER BY name`,
+    )
+  ).rows;
+const resealLines = (log: string[]) =>
+  log.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).includes('re-sealed'));
 
 describe('rotating PAIDSYNC_SECRET', () => {
   it('re-seals every credential under the new secret at start, in one step, and the destinations keep working', async () => {
@@ -52,7 +61,12 @@ describe('rotating PAIDSYNC_SECRET', () => {
         i: { name: 'signed', type: 'WEB', settings: { url: `${sim.url}/web/signed` }, credentials: { signingSecret: SIGNING } },
       });
       await t.ok(`mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`, {
-        i: { name: 'fb', type: 'FACEBOOK_ADS', settings: { adAccountId: '1', apiBaseUrl: `${sim.url}/facebook` }, credentials: { accessToken: 'EAAB-rotate' } },
+        i: {
+          name: 'fb',
+          type: 'FACEBOOK_ADS',
+          settings: { adAccountId: '1', apiBaseUrl: `${sim.url}/facebook` },
+          credentials: { accessToken: 'EAAB-rotate' },
+        },
       });
       await t.ok(`mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`, {
         i: { name: 'plain', type: 'DMP', settings: { directory: '/tmp/paidsync-rotate' } },
@@ -60,26 +74,41 @@ describe('rotating PAIDSYNC_SECRET', () => {
     });
     const oldId = createCredentialsCipher(OLD).keyId;
     const newCipher = createCredentialsCipher(NEW);
-    expect((await sealedValues()).map((r) => sealedKeyId(r.credentials_encrypted)), 'both credentials start sealed under the old secret').toEqual([oldId, oldId]);
+    expect(
+      (await sealedValues()).map((r) => sealedKeyId(r.credentials_encrypted)),
+      'both credentials start sealed under the old secret',
+    ).toEqual([oldId, oldId]);
 
     await started({ PAIDSYNC_SECRET: NEW, PAIDSYNC_SECRET_PREVIOUS: OLD }, async (t, log) => {
-      expect(resealLines(log).map((l) => l.destinations), 'one log line says two credentials were re-sealed').toEqual([2]);
+      expect(
+        resealLines(log).map((l) => l.destinations),
+        'one log line says two credentials were re-sealed',
+      ).toEqual([2]);
       const rows = await sealedValues();
-      expect(rows.map((r) => sealedKeyId(r.credentials_encrypted)), 'every credential is now sealed under the new secret').toEqual([newCipher.keyId, newCipher.keyId]);
-      expect(rows.map((r) => newCipher.open(r.credentials_encrypted)), 'the new secret alone opens them, unchanged').toEqual([
-        { accessToken: 'EAAB-rotate' },
-        { signingSecret: SIGNING },
-      ]);
-      for (const row of rows) expect(() => createCredentialsCipher(OLD).open(row.credentials_encrypted), 'the old secret no longer opens them').toThrow();
+      expect(
+        rows.map((r) => sealedKeyId(r.credentials_encrypted)),
+        'every credential is now sealed under the new secret',
+      ).toEqual([newCipher.keyId, newCipher.keyId]);
+      expect(
+        rows.map((r) => newCipher.open(r.credentials_encrypted)),
+        'the new secret alone opens them, unchanged',
+      ).toEqual([{ accessToken: 'EAAB-rotate' }, { signingSecret: SIGNING }]);
+      for (const row of rows)
+        expect(() => createCredentialsCipher(OLD).open(row.credentials_encrypted), 'the old secret no longer opens them').toThrow();
 
       // the Web endpoint checks the HMAC signature made with the re-sealed signing secret
-      await fetch(`${sim.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webSecrets: { signed: SIGNING } }) });
+      await fetch(`${sim.url}/_control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ webSecrets: { signed: SIGNING } }),
+      });
       const destinationId = (await t.ok('{ destinations { id name } }')).destinations.find((d: { name: string }) => d.name === 'signed').id;
       await t.ok('mutation { upsertCustomers(customers: [{ externalId: "rot-1", email: "rot1@example.com" }]) { count } }');
       const segment = await t.ok('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
         i: { name: 'rotated', paidSyncEnabled: true, destinationIds: [destinationId], customerExternalIds: ['rot-1'] },
       });
-      const [job] = (await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment.createSegment.id })).triggerSegmentSync;
+      const [job] = (await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment.createSegment.id }))
+        .triggerSegmentSync;
       let status = '';
       for (let i = 0; i < 200 && !['COMPLETED', 'FAILED'].includes(status); i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -100,9 +129,16 @@ describe('rotating PAIDSYNC_SECRET', () => {
       [foreign],
     );
     await started({ PAIDSYNC_SECRET: NEW, PAIDSYNC_SECRET_PREVIOUS: OLD }, async (_t, log) => {
-      const warnings = log.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn' && String(l.msg).includes('unknown secret'));
-      expect(warnings.map((w) => w.destinations), 'one warning counts the one value it cannot open').toEqual([1]);
-      const { rows } = await db.query<{ credentials_encrypted: string }>(`SELECT credentials_encrypted FROM destinations WHERE name = 'foreign'`);
+      const warnings = log
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.level === 'warn' && String(l.msg).includes('unknown secret'));
+      expect(
+        warnings.map((w) => w.destinations),
+        'one warning counts the one value it cannot open',
+      ).toEqual([1]);
+      const { rows } = await db.query<{ credentials_encrypted: string }>(
+        `SELECT credentials_encrypted FROM destinations WHERE name = 'foreign'`,
+      );
       expect(rows[0]!.credentials_encrypted, 'the value is untouched').toBe(foreign);
       expect(log.join('\n'), 'no secret reaches the log').not.toMatch(new RegExp(`${NEW}|${OLD}|foreign"`));
     });

@@ -50,9 +50,12 @@ export async function resealCredentials(options: { pool: pg.Pool; cipher: Creden
   }
   if (resealed) logger.info('destination credentials re-sealed under the current PAIDSYNC_SECRET', { destinations: resealed });
   if (unreadable) {
-    logger.warn('destination credentials sealed under an unknown secret were left as they are; set PAIDSYNC_SECRET_PREVIOUS or enter them again', {
-      destinations: unreadable,
-    });
+    logger.warn(
+      'destination credentials sealed under an unknown secret were left as they are; set PAIDSYNC_SECRET_PREVIOUS or enter them again',
+      {
+        destinations: unreadable,
+      },
+    );
   }
   return { resealed, unreadable };
 }

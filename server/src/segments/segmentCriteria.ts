@@ -17,41 +17,41 @@ export type Criteria =
 
 const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 
-export const criteriaSchema: z.ZodType<Criteria> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(criteriaSchema).max(100) }).strict(),
-    z.object({ any: z.array(criteriaSchema).min(1).max(100) }).strict(),
-    z.object({ not: criteriaSchema }).strict(),
-    z
-      .object({ attribute: z.string().min(1).max(200), op: ops, value: z.union([scalar, z.array(scalar).max(1000)]).optional() })
-      .strict(),
-    z
-      .object({
-        field: z.enum(Object.keys(FIELDS) as [keyof typeof FIELDS]),
-        op: ops,
-        value: z.union([scalar, z.array(scalar).max(1000)]).optional(),
-      })
-      .strict(),
-  ]),
-).superRefine((rule, ctx) => {
-  if ('op' in rule) {
-    const needsList = rule.op === 'in';
-    if (rule.op !== 'exists' && rule.value === undefined) ctx.addIssue({ code: 'custom', message: `op ${rule.op} needs a value` });
-    if (needsList !== Array.isArray(rule.value) && rule.op !== 'exists') {
-      ctx.addIssue({ code: 'custom', message: needsList ? 'op in needs a list value' : `op ${rule.op} needs a single value` });
-    }
-    if (['gt', 'gte', 'lt', 'lte'].includes(rule.op) && typeof rule.value !== 'number') {
-      ctx.addIssue({ code: 'custom', message: `op ${rule.op} needs a number` });
-    }
-    // ad_consent is a boolean column: only true/false compare with it (anything else fails in SQL)
-    if ('field' in rule && rule.field === 'adConsent') {
-      const values = rule.value === undefined ? [] : Array.isArray(rule.value) ? rule.value : [rule.value];
-      if (['gt', 'gte', 'lt', 'lte'].includes(rule.op) || values.some((v) => typeof v !== 'boolean')) {
-        ctx.addIssue({ code: 'custom', message: 'field adConsent takes eq, neq, in or exists with true or false' });
+export const criteriaSchema: z.ZodType<Criteria> = z
+  .lazy(() =>
+    z.union([
+      z.object({ all: z.array(criteriaSchema).max(100) }).strict(),
+      z.object({ any: z.array(criteriaSchema).min(1).max(100) }).strict(),
+      z.object({ not: criteriaSchema }).strict(),
+      z.object({ attribute: z.string().min(1).max(200), op: ops, value: z.union([scalar, z.array(scalar).max(1000)]).optional() }).strict(),
+      z
+        .object({
+          field: z.enum(Object.keys(FIELDS) as [keyof typeof FIELDS]),
+          op: ops,
+          value: z.union([scalar, z.array(scalar).max(1000)]).optional(),
+        })
+        .strict(),
+    ]),
+  )
+  .superRefine((rule, ctx) => {
+    if ('op' in rule) {
+      const needsList = rule.op === 'in';
+      if (rule.op !== 'exists' && rule.value === undefined) ctx.addIssue({ code: 'custom', message: `op ${rule.op} needs a value` });
+      if (needsList !== Array.isArray(rule.value) && rule.op !== 'exists') {
+        ctx.addIssue({ code: 'custom', message: needsList ? 'op in needs a list value' : `op ${rule.op} needs a single value` });
+      }
+      if (['gt', 'gte', 'lt', 'lte'].includes(rule.op) && typeof rule.value !== 'number') {
+        ctx.addIssue({ code: 'custom', message: `op ${rule.op} needs a number` });
+      }
+      // ad_consent is a boolean column: only true/false compare with it (anything else fails in SQL)
+      if ('field' in rule && rule.field === 'adConsent') {
+        const values = rule.value === undefined ? [] : Array.isArray(rule.value) ? rule.value : [rule.value];
+        if (['gt', 'gte', 'lt', 'lte'].includes(rule.op) || values.some((v) => typeof v !== 'boolean')) {
+          ctx.addIssue({ code: 'custom', message: 'field adConsent takes eq, neq, in or exists with true or false' });
+        }
       }
     }
-  }
-}) as z.ZodType<Criteria>;
+  }) as z.ZodType<Criteria>;
 
 export const MAX_CRITERIA_DEPTH = 32;
 

@@ -133,7 +133,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const request: SimRequest = { method, path, query: url.searchParams, headers: req.headers, raw, now: now() };
       if (!network) {
         entry.status = 404;
-        writeReply(res, { status: 404, body: { error: `unknown simulated network in ${pathname}; use ${basePath}/facebook, /google, /linkedin or /web/<name>` } });
+        writeReply(res, {
+          status: 404,
+          body: { error: `unknown simulated network in ${pathname}; use ${basePath}/facebook, /google, /linkedin or /web/<name>` },
+        });
         return true;
       }
       entry.network = network;
@@ -153,11 +156,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (outage && outageMode === 'unavailable') return send(res, entry, sim.unavailable(request, outage.spec.status ?? 503), 'outage');
       // whatever the answer would have been, the client never sees it: the work is done, then the
       // connection drops or an error comes back, so the client cannot tell it was applied
-      const answer = outage && outageMode === 'resetAfterProcessing'
-        ? (_reply: Reply, _fault?: string) => drop(req, entry, 'outage:resetAfterProcessing')
-        : outage && outageMode === 'unavailableAfterProcessing'
-          ? (_reply: Reply, _fault?: string) => send(res, entry, sim.unavailable(request, outage.spec.status ?? 503), 'outage:unavailableAfterProcessing')
-          : (reply: Reply, fault?: string) => send(res, entry, reply, fault);
+      const answer =
+        outage && outageMode === 'resetAfterProcessing'
+          ? (_reply: Reply, _fault?: string) => drop(req, entry, 'outage:resetAfterProcessing')
+          : outage && outageMode === 'unavailableAfterProcessing'
+            ? (_reply: Reply, _fault?: string) =>
+                send(res, entry, sim.unavailable(request, outage.spec.status ?? 503), 'outage:unavailableAfterProcessing')
+            : (reply: Reply, fault?: string) => send(res, entry, reply, fault);
 
       const expired = faults.find(network, route.endpoint, 'invalidToken')[0];
       if (expired) {
@@ -227,14 +232,28 @@ function summary(state: SimulatorState, settle: () => void) {
   };
   return {
     facebook: {
-      audiences: [...state.facebook.audiences.values()].map((a) => ({ id: a.id, adAccountId: a.adAccountId, name: a.name, deleted: a.deleted, members: a.members.size, sessions: a.sessions.size })),
+      audiences: [...state.facebook.audiences.values()].map((a) => ({
+        id: a.id,
+        adAccountId: a.adAccountId,
+        name: a.name,
+        deleted: a.deleted,
+        members: a.members.size,
+        sessions: a.sessions.size,
+      })),
       events: state.facebook.events.length,
       duplicateEvents: state.facebook.duplicateEvents,
       eventIdsReceived: count(state.facebook.eventIdsReceived),
     },
     google: {
       userLists: [...state.google.userLists.values()].map((l) => ({ resourceName: l.resourceName, name: l.name, members: l.members.size })),
-      jobs: [...state.google.jobs.values()].map((j) => ({ resourceName: j.resourceName, userList: j.userList, status: j.status, operationKind: j.operationKind, operations: j.operations.length, matchRateRange: j.matchRateRange })),
+      jobs: [...state.google.jobs.values()].map((j) => ({
+        resourceName: j.resourceName,
+        userList: j.userList,
+        status: j.status,
+        operationKind: j.operationKind,
+        operations: j.operations.length,
+        matchRateRange: j.matchRateRange,
+      })),
       clickConversions: state.google.clickConversions.length,
       duplicateConversions: state.google.duplicateConversions,
       conversionIdsReceived: count(state.google.conversionIdsReceived),
@@ -251,7 +270,15 @@ function summary(state: SimulatorState, settle: () => void) {
       })),
       batches: state.web.batches.length,
     },
-    faults: state.faults.map((f) => ({ id: f.id, ...f.spec, values: undefined, valueCount: f.values?.size, remaining: f.remaining, until: f.until, fired: f.fired })),
+    faults: state.faults.map((f) => ({
+      id: f.id,
+      ...f.spec,
+      values: undefined,
+      valueCount: f.values?.size,
+      remaining: f.remaining,
+      until: f.until,
+      fired: f.fired,
+    })),
     requests: { total: state.requests.length, recent: state.requests.slice(-50) },
   };
 }

@@ -1,6 +1,13 @@
 // The ad-network simulator (see createSimulator.ts): mount `simulator.handle` in the main server under
 // /sim/, or `startSimulator()` on a port of its own in tests.
-export { createSimulator, REQUEST_LOG_LIMIT, type Simulator, type SimulatorOptions, type SimulatorState, type RequestLogEntry } from './createSimulator.ts';
+export {
+  createSimulator,
+  REQUEST_LOG_LIMIT,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorState,
+  type RequestLogEntry,
+} from './createSimulator.ts';
 export { startSimulator, type StartedSimulator } from './startSimulator.ts';
 export type { ControlRequest } from './control/handleControl.ts';
 export type { FaultSpec, FaultKind, ActiveFault } from './control/faultControl.ts';

@@ -20,7 +20,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the simulator mounted in another server', () => {
   it('handles paths under its basePath and returns false for others', async () => {
-    const own = await fetch(`${base}/sim/web/crm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ audience: 'a', operation: 'add', records: [{ id: '1' }] }) });
+    const own = await fetch(`${base}/sim/web/crm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audience: 'a', operation: 'add', records: [{ id: '1' }] }),
+    });
     expect(own.status).toBe(200);
     expect((await fetch(`${base}/graphql`)).status, 'other paths fall through').toBe(418);
     expect((await fetch(`${base}/simulator`)).status, 'a path merely starting with the same letters is not its own').toBe(418);

@@ -57,10 +57,19 @@ export function createRequestFaults(faults: FaultControl, network: Network, endp
       for (const fault of active) {
         let hit: string | null | undefined;
         if (fault.values === null) hit = null;
-        else for (const value of values) if (value && fault.values.has(value)) { hit = value; break; }
+        else
+          for (const value of values)
+            if (value && fault.values.has(value)) {
+              hit = value;
+              break;
+            }
         if (hit !== undefined) {
           faults.fire(fault);
-          return { value: hit, reason: fault.spec.reason ?? 'batch rejected by the simulator (rejectBatch fault)', status: fault.spec.status };
+          return {
+            value: hit,
+            reason: fault.spec.reason ?? 'batch rejected by the simulator (rejectBatch fault)',
+            status: fault.spec.status,
+          };
         }
       }
       return null;

@@ -35,7 +35,10 @@ export const MAX_INFLATED_BYTES = MAX_BODY_BYTES;
 
 /** A request the simulator refuses before handling it (too large, not authorised). */
 export class SimulatorRefusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'SimulatorRefusal';
   }
@@ -57,7 +60,8 @@ export async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   try {
     return await gunzipAsync(body, { maxOutputLength: MAX_INFLATED_BYTES });
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new SimulatorRefusal(413, 'request body too large once inflated');
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new SimulatorRefusal(413, 'request body too large once inflated');
     throw new SimulatorRefusal(400, 'request body is not valid gzip');
   }
 }

@@ -25,27 +25,64 @@ export interface SyncJobPage {
 // [column, Prisma field, is JSON] in select order
 type Columns = ReadonlyArray<readonly [string, string, boolean?]>;
 const JOB: Columns = [
-  ['id', 'id'], ['status', 'status'], ['stage', 'stage'], ['destination_id', 'destinationId'], ['destination_type', 'destinationType'],
-  ['sync_type', 'syncType'], ['triggered_by', 'triggeredBy'], ['issue', 'issue'], ['group_name', 'group'], ['segment_id', 'segmentId'],
-  ['audience_id', 'audienceId'], ['scope_key', 'scopeKey'], ['customer_external_ids', 'customerExternalIds'], ['full_diff', 'fullDiff'],
-  ['started_at', 'startedAt'], ['ended_at', 'endedAt'], ['next_retry_at', 'nextRetryAt'], ['failure_layer', 'failureLayer'], ['error', 'error'], ['dry_run', 'dryRun'],
-  ['dry_run_sample', 'dryRunSample', true], ['parent_id', 'parentId'], ['source', 'source'], ['records_total', 'recordsTotal'], ['records_added', 'recordsAdded'],
-  ['records_removed', 'recordsRemoved'], ['records_rejected', 'recordsRejected'], ['records_failed', 'recordsFailed'],
-  ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+  ['id', 'id'],
+  ['status', 'status'],
+  ['stage', 'stage'],
+  ['destination_id', 'destinationId'],
+  ['destination_type', 'destinationType'],
+  ['sync_type', 'syncType'],
+  ['triggered_by', 'triggeredBy'],
+  ['issue', 'issue'],
+  ['group_name', 'group'],
+  ['segment_id', 'segmentId'],
+  ['audience_id', 'audienceId'],
+  ['scope_key', 'scopeKey'],
+  ['customer_external_ids', 'customerExternalIds'],
+  ['full_diff', 'fullDiff'],
+  ['started_at', 'startedAt'],
+  ['ended_at', 'endedAt'],
+  ['next_retry_at', 'nextRetryAt'],
+  ['failure_layer', 'failureLayer'],
+  ['error', 'error'],
+  ['dry_run', 'dryRun'],
+  ['dry_run_sample', 'dryRunSample', true],
+  ['parent_id', 'parentId'],
+  ['source', 'source'],
+  ['records_total', 'recordsTotal'],
+  ['records_added', 'recordsAdded'],
+  ['records_removed', 'recordsRemoved'],
+  ['records_rejected', 'recordsRejected'],
+  ['records_failed', 'recordsFailed'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
 ];
 const DESTINATION: Columns = [
-  ['id', 'id'], ['name', 'name'], ['type', 'type'], ['settings', 'settings', true], ['credentials_encrypted', 'credentialsEncrypted'],
-  ['enabled', 'enabled'], ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+  ['id', 'id'],
+  ['name', 'name'],
+  ['type', 'type'],
+  ['settings', 'settings', true],
+  ['credentials_encrypted', 'credentialsEncrypted'],
+  ['enabled', 'enabled'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
 ];
 const SEGMENT: Columns = [
-  ['id', 'id'], ['name', 'name'], ['paid_sync_enabled', 'paidSyncEnabled'], ['criteria', 'criteria', true], ['schedule', 'schedule'],
-  ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+  ['id', 'id'],
+  ['name', 'name'],
+  ['paid_sync_enabled', 'paidSyncEnabled'],
+  ['criteria', 'criteria', true],
+  ['schedule', 'schedule'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
 ];
 const select = (alias: string, columns: Columns) => columns.map(([column]) => `${alias}.${column}`).join(', ');
 
 // jsonb arrives as text and is parsed here: a destination's settings once per page, not once per row
 const JSONB = 3802;
-const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB ? (text: string) => text : pg.types.getTypeParser(oid, format)) };
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === JSONB ? (text: string) => text : pg.types.getTypeParser(oid, format),
+};
 
 function toObject(row: unknown[], at: number, columns: Columns): Record<string, unknown> {
   const object: Record<string, unknown> = {};
@@ -94,7 +131,8 @@ export async function listSyncJobs(
     const job = toObject(row, first, JOB);
     if (destination) {
       const id = row[destinationAt];
-      job.destination = id === null ? null : (destinations.get(id) ?? destinations.set(id, toObject(row, destinationAt, DESTINATION)).get(id));
+      job.destination =
+        id === null ? null : (destinations.get(id) ?? destinations.set(id, toObject(row, destinationAt, DESTINATION)).get(id));
     }
     if (segment) {
       const id = row[segmentAt];

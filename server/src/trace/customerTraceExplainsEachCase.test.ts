@@ -21,10 +21,19 @@ interface Trace {
   adConsent: boolean;
   segments: Array<{ name: string }>;
   audiences: Array<{
-    audienceName: string; destinationName: string; verdict: string; member: boolean; confirmedAt: string | null;
+    audienceName: string;
+    destinationName: string;
+    verdict: string;
+    member: boolean;
+    confirmedAt: string | null;
     sentIdentifiers: Array<{ type: string; hashPrefix: string }>;
     segment: { name: string; includesCustomer: boolean } | null;
-    jobs: Array<{ status: string; recordsRemoved: number; operation: string | null; queueItem: { status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null } | null }>;
+    jobs: Array<{
+      status: string;
+      recordsRemoved: number;
+      operation: string | null;
+      queueItem: { status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null } | null;
+    }>;
     rejections: Array<{ reason: string }>;
   }>;
 }
@@ -45,7 +54,9 @@ it('explains a member, a customer without consent, a rejected record and a leave
     { externalId: 'tr-leaver', email: 'leaver@example.com' },
   ]);
   const segment = await s.segment('Traced', [destination], ['tr-member', 'tr-noconsent', 'tr-rejected', 'tr-leaver']);
-  await s.control({ faults: [{ network: 'web', endpoint: 'trace', kind: 'rejectRecords', values: ['tr-rejected'], reason: 'invalid email domain' }] });
+  await s.control({
+    faults: [{ network: 'web', endpoint: 'trace', kind: 'rejectRecords', values: ['tr-rejected'], reason: 'invalid email domain' }],
+  });
   const [first] = await s.syncSegment(segment);
   await s.waitForJob(first!, ['COMPLETED', 'FAILED']);
 
@@ -54,7 +65,9 @@ it('explains a member, a customer without consent, a rejected record and a leave
   expect(member.audience.member).toBe(true);
   expect(member.audience.segment, 'the segment that put them there').toEqual({ name: 'Traced', includesCustomer: true });
   expect(member.customer.segments.map((x) => x.name)).toEqual(['Traced']);
-  expect(member.audience.sentIdentifiers.map((i) => i.type).sort(), 'the identifier types the network holds').toEqual(expect.arrayContaining(['EMAIL', 'PHONE']));
+  expect(member.audience.sentIdentifiers.map((i) => i.type).sort(), 'the identifier types the network holds').toEqual(
+    expect.arrayContaining(['EMAIL', 'PHONE']),
+  );
   for (const id of member.audience.sentIdentifiers) expect(id.hashPrefix, 'only a hash prefix, never a value').toMatch(/^[0-9a-f]{8}$/);
   expect(JSON.stringify(member.customer), 'no raw PII in the trace').not.toMatch(/member@example\.com|5551230000/);
 
@@ -64,16 +77,20 @@ it('explains a member, a customer without consent, a rejected record and a leave
 
   const rejected = await trace('tr-rejected', 'Traced');
   expect(rejected.audience.verdict).toBe('REJECTED');
-  expect(rejected.audience.rejections.map((r) => r.reason).join(), 'the network\'s reason').toMatch(/invalid email domain/);
+  expect(rejected.audience.rejections.map((r) => r.reason).join(), "the network's reason").toMatch(/invalid email domain/);
 
   await s.t.ok('mutation($id: ID!, $l: [String!]) { updateSegment(id: $id, input: { customerExternalIds: $l }) { id } }', {
-    id: segment, l: ['tr-member', 'tr-noconsent', 'tr-rejected'],
+    id: segment,
+    l: ['tr-member', 'tr-noconsent', 'tr-rejected'],
   });
   const [second] = await s.syncSegment(segment);
   await s.waitForJob(second!, ['COMPLETED', 'FAILED']);
   const leaver = await trace('tr-leaver', 'Traced');
   expect(leaver.audience).toMatchObject({ verdict: 'NOT_IN_SCOPE', member: false, segment: { includesCustomer: false } });
-  expect(leaver.audience.jobs[0], 'the latest job of the audience removed the leaver').toMatchObject({ status: 'COMPLETED', recordsRemoved: 1 });
+  expect(leaver.audience.jobs[0], 'the latest job of the audience removed the leaver').toMatchObject({
+    status: 'COMPLETED',
+    recordsRemoved: 1,
+  });
 });
 
 it('explains a customer waiting for retry with the time of the next attempt', async () => {

@@ -33,7 +33,14 @@ export interface TraceJob {
   recordsRemoved: number;
   /** ADD or REMOVE when the job's staging still names the customer */
   operation: string | null;
-  queueItem: { id: number; status: string; attempts: number; lastError: string | null; nextAttemptAt: Date | null; lastAttemptAt: Date | null } | null;
+  queueItem: {
+    id: number;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: Date | null;
+    lastAttemptAt: Date | null;
+  } | null;
 }
 export interface TraceAudience {
   audienceId: number;
@@ -70,8 +77,14 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
   const [allSegments, audiences, jobs, rejections] = await Promise.all([
     everySegmentFor(db, customer.id),
     db.query<{
-      id: number; name: string; scope_key: string; destination_id: number; destination_name: string; type: string;
-      confirmed_at: Date | null; identifiers: string | null;
+      id: number;
+      name: string;
+      scope_key: string;
+      destination_id: number;
+      destination_name: string;
+      type: string;
+      confirmed_at: Date | null;
+      identifiers: string | null;
     }>(
       `SELECT a.id, a.name, a.scope_key, a.destination_id, d.name AS destination_name, d.type,
               m.confirmed_at, p.identifiers
@@ -82,10 +95,23 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
       [customer.id],
     ),
     db.query<{
-      audience_id: number; id: number; status: string; sync_type: string; full_diff: boolean; created_at: Date; ended_at: Date | null;
-      error: string | null; records_added: number; records_removed: number; operation: string | null;
-      item_id: number | null; item_status: string | null; attempts: number | null; last_error: string | null;
-      next_attempt_at: Date | null; last_attempt_at: Date | null;
+      audience_id: number;
+      id: number;
+      status: string;
+      sync_type: string;
+      full_diff: boolean;
+      created_at: Date;
+      ended_at: Date | null;
+      error: string | null;
+      records_added: number;
+      records_removed: number;
+      operation: string | null;
+      item_id: number | null;
+      item_status: string | null;
+      attempts: number | null;
+      last_error: string | null;
+      next_attempt_at: Date | null;
+      last_attempt_at: Date | null;
     }>(
       `SELECT a.id AS audience_id, j.id, j.status, j.sync_type, j.full_diff, j.created_at, j.ended_at, j.error,
               j.records_added, j.records_removed, s.operation,
@@ -111,23 +137,51 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
   const segmentById = new Map(allSegments.map((s) => [s.id, s]));
   const result: TraceAudience[] = [];
   for (const a of audiences.rows) {
-    const audienceJobs: TraceJob[] = jobs.rows.filter((j) => j.audience_id === a.id).map((j) => ({
-      id: j.id, status: j.status, syncType: j.sync_type, fullDiff: j.full_diff, createdAt: j.created_at, endedAt: j.ended_at,
-      error: j.error, recordsAdded: j.records_added, recordsRemoved: j.records_removed, operation: j.operation,
-      queueItem: j.item_id === null ? null : {
-        id: j.item_id, status: j.item_status!, attempts: j.attempts!, lastError: j.last_error, nextAttemptAt: j.next_attempt_at, lastAttemptAt: j.last_attempt_at,
-      },
-    }));
-    const audienceRejections = rejections.rows.filter((r) => r.audience_id === a.id).map((r) => ({ syncJobId: r.sync_job_id, reason: r.reason, at: r.created_at }));
+    const audienceJobs: TraceJob[] = jobs.rows
+      .filter((j) => j.audience_id === a.id)
+      .map((j) => ({
+        id: j.id,
+        status: j.status,
+        syncType: j.sync_type,
+        fullDiff: j.full_diff,
+        createdAt: j.created_at,
+        endedAt: j.ended_at,
+        error: j.error,
+        recordsAdded: j.records_added,
+        recordsRemoved: j.records_removed,
+        operation: j.operation,
+        queueItem:
+          j.item_id === null
+            ? null
+            : {
+                id: j.item_id,
+                status: j.item_status!,
+                attempts: j.attempts!,
+                lastError: j.last_error,
+                nextAttemptAt: j.next_attempt_at,
+                lastAttemptAt: j.last_attempt_at,
+              },
+      }));
+    const audienceRejections = rejections.rows
+      .filter((r) => r.audience_id === a.id)
+      .map((r) => ({ syncJobId: r.sync_job_id, reason: r.reason, at: r.created_at }));
     const segmentId = /^segment:(\d+)$/.exec(a.scope_key)?.[1];
     const scope = segmentId === undefined ? undefined : segmentById.get(Number(segmentId));
     const segment = scope ? { id: scope.id, name: scope.name, includesCustomer: scope.includes } : null;
     const member = a.confirmed_at !== null;
     result.push({
-      audienceId: a.id, audienceName: a.name, destinationId: a.destination_id, destinationName: a.destination_name, destinationType: a.type,
+      audienceId: a.id,
+      audienceName: a.name,
+      destinationId: a.destination_id,
+      destinationName: a.destination_name,
+      destinationType: a.type,
       verdict: verdictFor(member, customer.ad_consent, segment?.includesCustomer ?? null, audienceJobs, audienceRejections.length > 0),
-      member, confirmedAt: a.confirmed_at, sentIdentifiers: member && a.identifiers ? hashPrefixes(a.identifiers) : [],
-      segment, jobs: audienceJobs, rejections: audienceRejections,
+      member,
+      confirmedAt: a.confirmed_at,
+      sentIdentifiers: member && a.identifiers ? hashPrefixes(a.identifiers) : [],
+      segment,
+      jobs: audienceJobs,
+      rejections: audienceRejections,
     });
   }
   const segments = allSegments.filter((s) => s.includes).map(({ id, name, paidSyncEnabled }) => ({ id, name, paidSyncEnabled }));
@@ -150,12 +204,14 @@ async function everySegmentFor(db: pg.Pool, customerId: number) {
   const { rows } = await db.query<{ id: number; name: string; paid_sync_enabled: boolean; criteria: unknown }>(
     'SELECT id, name, paid_sync_enabled, criteria FROM segments ORDER BY name',
   );
-  return Promise.all(rows.map(async (segment) => {
-    const params: unknown[] = [customerId];
-    const predicate = segmentPredicate(segment, params);
-    const { rowCount } = await db.query(`SELECT 1 FROM customers c WHERE c.id = $1 AND ${predicate}`, params);
-    return { id: segment.id, name: segment.name, paidSyncEnabled: segment.paid_sync_enabled, includes: !!rowCount };
-  }));
+  return Promise.all(
+    rows.map(async (segment) => {
+      const params: unknown[] = [customerId];
+      const predicate = segmentPredicate(segment, params);
+      const { rowCount } = await db.query(`SELECT 1 FROM customers c WHERE c.id = $1 AND ${predicate}`, params);
+      return { id: segment.id, name: segment.name, paidSyncEnabled: segment.paid_sync_enabled, includes: !!rowCount };
+    }),
+  );
 }
 
 /** Every hashed value in a payload's identifiers JSON, named by where it sits, cut to a prefix. */
@@ -167,7 +223,8 @@ export function hashPrefixes(identifiersJson: string): SentIdentifier[] {
     } else if (Array.isArray(value)) {
       // LinkedIn's { idType, idValue } names its own type
       for (const v of value) {
-        if (v && typeof v === 'object' && 'idType' in v && 'idValue' in v) walk((v as { idValue: unknown }).idValue, String((v as { idType: unknown }).idType));
+        if (v && typeof v === 'object' && 'idType' in v && 'idValue' in v)
+          walk((v as { idValue: unknown }).idValue, String((v as { idType: unknown }).idType));
         else walk(v, name);
       }
     } else if (value && typeof value === 'object') {

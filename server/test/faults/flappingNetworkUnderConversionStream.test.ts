@@ -10,7 +10,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulator/index.ts';
 import {
   waitForQueueToDrain,
-  allConversionEvents, appliedCounts, capture, createCustomers, createWebDestination, enableConversions, lostAndDoubled, report, startObservedSimulator,
+  allConversionEvents,
+  appliedCounts,
+  capture,
+  createCustomers,
+  createWebDestination,
+  enableConversions,
+  lostAndDoubled,
+  report,
+  startObservedSimulator,
   webBatches,
 } from '../support/faultScenario.ts';
 import { pick, startFleet, until, type ServerFleet } from '../support/serverProcess.ts';
@@ -59,91 +67,106 @@ function randomFault(name: string): FaultSpec {
   }
 }
 
-it('ends every conversion SUCCEEDED or FAILED with a reason, none lost, none doubled, none stuck, through a flapping network', async () => {
-  const started = Date.now();
-  const api = await fleet.start('api');
-  await fleet.start('worker');
-  const c = fleet.client(api);
-  const destinationId = await createWebDestination(c, sim, 'flappy', { batchSize: 50 });
-  const customers = await createCustomers(c, 20, 'f');
-  await enableConversions(c, [destinationId]);
+it(
+  'ends every conversion SUCCEEDED or FAILED with a reason, none lost, none doubled, none stuck, through a flapping network',
+  async () => {
+    const started = Date.now();
+    const api = await fleet.start('api');
+    await fleet.start('worker');
+    const c = fleet.client(api);
+    const destinationId = await createWebDestination(c, sim, 'flappy', { batchSize: 50 });
+    const customers = await createCustomers(c, 20, 'f');
+    await enableConversions(c, [destinationId]);
 
-  // the flapping: a new random bad spell every 0.5–2.5 s, overlapping at times
-  const faultsApplied: Record<string, number> = {};
-  let flapping = true;
-  const flapStarted = Date.now();
-  const flapper = (async () => {
-    while (flapping) {
-      const fault = randomFault('flappy');
-      const label = fault.kind === 'outage' ? `outage:${fault.mode ?? fault.status}` : fault.kind;
-      faultsApplied[label] = (faultsApplied[label] ?? 0) + 1;
-      sim.simulator.control.apply({ faults: [fault] });
-      await new Promise((r) => setTimeout(r, random(500, 2500)));
-    }
-  })();
-
-  // the steady stream: EVENTS_PER_SECOND captures, each retried until the API confirms it
-  const captured: string[] = [];
-  let captureErrors = 0;
-  const streamUntil = Date.now() + FLAP_MS;
-  for (let i = 0; Date.now() < streamUntil; i++) {
-    const tickStart = Date.now();
-    const eventId = `flap-${i}`;
-    await until(`capture of ${eventId} to be confirmed`, async () => {
-      try {
-        await capture(c, eventId, customers[i % customers.length]!);
-        return true;
-      } catch (error) {
-        captureErrors++;
-        throw error;
+    // the flapping: a new random bad spell every 0.5–2.5 s, overlapping at times
+    const faultsApplied: Record<string, number> = {};
+    let flapping = true;
+    const flapStarted = Date.now();
+    const flapper = (async () => {
+      while (flapping) {
+        const fault = randomFault('flappy');
+        const label = fault.kind === 'outage' ? `outage:${fault.mode ?? fault.status}` : fault.kind;
+        faultsApplied[label] = (faultsApplied[label] ?? 0) + 1;
+        sim.simulator.control.apply({ faults: [fault] });
+        await new Promise((r) => setTimeout(r, random(500, 2500)));
       }
-    }, 30_000);
-    captured.push(eventId);
-    await new Promise((r) => setTimeout(r, Math.max(0, 1000 / EVENTS_PER_SECOND - (Date.now() - tickStart))));
-  }
-  flapping = false;
-  await flapper;
-  sim.simulator.control.apply({ clearFaults: 'web' });
-  const flappedMs = Date.now() - flapStarted;
+    })();
 
-  // healthy again: every event settles, by the in-run retries or the automatic retry schedule
-  const settled = new Set(['SUCCEEDED', 'FAILED', 'REJECTED']);
-  const events = await until(
-    `every one of ${captured.length} events to end SUCCEEDED or FAILED`,
-    async () => {
-      const all = await allConversionEvents(c);
-      return all.length >= captured.length && all.every((e) => settled.has(e.status)) ? all : undefined;
-    },
-    pick(150_000, 300_000),
-    async () => {
-      const all = await allConversionEvents(c);
-      const byStatus: Record<string, number> = {};
-      for (const e of all) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-      return `events by status: ${JSON.stringify(byStatus)}; unsettled e.g. ${JSON.stringify(all.filter((e) => !settled.has(e.status)).slice(0, 3))}\n${fleet.logs()}`;
-    },
-    1000,
-  );
+    // the steady stream: EVENTS_PER_SECOND captures, each retried until the API confirms it
+    const captured: string[] = [];
+    let captureErrors = 0;
+    const streamUntil = Date.now() + FLAP_MS;
+    for (let i = 0; Date.now() < streamUntil; i++) {
+      const tickStart = Date.now();
+      const eventId = `flap-${i}`;
+      await until(
+        `capture of ${eventId} to be confirmed`,
+        async () => {
+          try {
+            await capture(c, eventId, customers[i % customers.length]!);
+            return true;
+          } catch (error) {
+            captureErrors++;
+            throw error;
+          }
+        },
+        30_000,
+      );
+      captured.push(eventId);
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 / EVENTS_PER_SECOND - (Date.now() - tickStart))));
+    }
+    flapping = false;
+    await flapper;
+    sim.simulator.control.apply({ clearFaults: 'web' });
+    const flappedMs = Date.now() - flapStarted;
 
-  const byStatus: Record<string, number> = {};
-  for (const e of events) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-  const failedWithoutReason = events.filter((e) => e.status !== 'SUCCEEDED' && !e.lastError);
-  const stuck = await waitForQueueToDrain(db, () => fleet.logs());
-  const applied = appliedCounts(sim, 'flappy', 'conversion');
-  const succeeded = events.filter((e) => e.status === 'SUCCEEDED').map((e) => e.eventId);
-  const { lost, doubled, unexpected } = lostAndDoubled(succeeded, applied);
-  const notSucceededButApplied = events.filter((e) => e.status !== 'SUCCEEDED' && applied.has(e.eventId)).map((e) => e.eventId);
-  const conversionBatches = webBatches(sim, 'flappy').filter((b) => b.operation === 'conversion');
-  report('flapping network under a conversion stream', {
-    flappingSeconds: Math.round(flappedMs / 1000), eventsSent: captured.length, captureRetries: captureErrors, byStatus, lost: lost.length,
-    doubled: doubled.length, faultsApplied, requests: sim.sent.filter((r) => r.path.includes('/web/flappy')).length,
-    conversionBatches: conversionBatches.length, idempotentReplays: conversionBatches.filter((b) => b.replayed).length,
-    seconds: Math.round((Date.now() - started) / 1000),
-  });
-  expect(events.map((e) => e.eventId).sort(), 'every captured event is recorded once').toEqual([...captured].sort());
-  expect(failedWithoutReason, 'an event that did not succeed says why').toEqual([]);
-  expect(stuck, 'no queue item is left in flight or waiting').toEqual([]);
-  expect(lost, 'every SUCCEEDED event was applied by the network').toEqual([]);
-  expect(doubled, 'no event was applied twice by the network').toEqual([]);
-  expect(unexpected, 'the network applied no event the server does not know as SUCCEEDED').toEqual([]);
-  expect(notSucceededButApplied, 'no event the server counts as failed was in fact applied').toEqual([]);
-}, pick(300_000, 720_000));
+    // healthy again: every event settles, by the in-run retries or the automatic retry schedule
+    const settled = new Set(['SUCCEEDED', 'FAILED', 'REJECTED']);
+    const events = await until(
+      `every one of ${captured.length} events to end SUCCEEDED or FAILED`,
+      async () => {
+        const all = await allConversionEvents(c);
+        return all.length >= captured.length && all.every((e) => settled.has(e.status)) ? all : undefined;
+      },
+      pick(150_000, 300_000),
+      async () => {
+        const all = await allConversionEvents(c);
+        const byStatus: Record<string, number> = {};
+        for (const e of all) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+        return `events by status: ${JSON.stringify(byStatus)}; unsettled e.g. ${JSON.stringify(all.filter((e) => !settled.has(e.status)).slice(0, 3))}\n${fleet.logs()}`;
+      },
+      1000,
+    );
+
+    const byStatus: Record<string, number> = {};
+    for (const e of events) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+    const failedWithoutReason = events.filter((e) => e.status !== 'SUCCEEDED' && !e.lastError);
+    const stuck = await waitForQueueToDrain(db, () => fleet.logs());
+    const applied = appliedCounts(sim, 'flappy', 'conversion');
+    const succeeded = events.filter((e) => e.status === 'SUCCEEDED').map((e) => e.eventId);
+    const { lost, doubled, unexpected } = lostAndDoubled(succeeded, applied);
+    const notSucceededButApplied = events.filter((e) => e.status !== 'SUCCEEDED' && applied.has(e.eventId)).map((e) => e.eventId);
+    const conversionBatches = webBatches(sim, 'flappy').filter((b) => b.operation === 'conversion');
+    report('flapping network under a conversion stream', {
+      flappingSeconds: Math.round(flappedMs / 1000),
+      eventsSent: captured.length,
+      captureRetries: captureErrors,
+      byStatus,
+      lost: lost.length,
+      doubled: doubled.length,
+      faultsApplied,
+      requests: sim.sent.filter((r) => r.path.includes('/web/flappy')).length,
+      conversionBatches: conversionBatches.length,
+      idempotentReplays: conversionBatches.filter((b) => b.replayed).length,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
+    expect(events.map((e) => e.eventId).sort(), 'every captured event is recorded once').toEqual([...captured].sort());
+    expect(failedWithoutReason, 'an event that did not succeed says why').toEqual([]);
+    expect(stuck, 'no queue item is left in flight or waiting').toEqual([]);
+    expect(lost, 'every SUCCEEDED event was applied by the network').toEqual([]);
+    expect(doubled, 'no event was applied twice by the network').toEqual([]);
+    expect(unexpected, 'the network applied no event the server does not know as SUCCEEDED').toEqual([]);
+    expect(notSucceededButApplied, 'no event the server counts as failed was in fact applied').toEqual([]);
+  },
+  pick(300_000, 720_000),
+);

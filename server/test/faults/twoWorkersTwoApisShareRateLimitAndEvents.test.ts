@@ -6,8 +6,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.ts';
 import {
-  appliedCounts, createCustomers, createEveryoneSegment, createWebDestination, jobState, lostAndDoubled, queueItemOfKey, report, sameSet,
-  startObservedSimulator, triggerSync, webAudience,
+  appliedCounts,
+  createCustomers,
+  createEveryoneSegment,
+  createWebDestination,
+  jobState,
+  lostAndDoubled,
+  queueItemOfKey,
+  report,
+  sameSet,
+  startObservedSimulator,
+  triggerSync,
+  webAudience,
 } from '../support/faultScenario.ts';
 import { pick, startFleet, until, type ServerFleet } from '../support/serverProcess.ts';
 import { subscribe, untilListening } from '../support/subscription.ts';
@@ -46,80 +56,132 @@ function busiestWindow(times: number[], windowMs: number) {
   return most;
 }
 
-it('holds the rate limit across two workers and shows worker B’s changes to a subscriber on API A', async () => {
-  const apiA = await fleet.start('api');
-  const apiB = await fleet.start('api');
-  const a = fleet.client(apiA);
-  const b = fleet.client(apiB);
-  const [workerA, workerB] = await Promise.all([fleet.start('worker'), fleet.start('worker')]);
+it(
+  'holds the rate limit across two workers and shows worker B’s changes to a subscriber on API A',
+  async () => {
+    const apiA = await fleet.start('api');
+    const apiB = await fleet.start('api');
+    const a = fleet.client(apiA);
+    const b = fleet.client(apiB);
+    const [workerA, workerB] = await Promise.all([fleet.start('worker'), fleet.start('worker')]);
 
-  const destinationId = await createWebDestination(b, sim, 'rated', { batchSize: BATCH, requestsPerSecond: RATE, concurrency: 8 });
-  const members = await createCustomers(b, MEMBERS, 'r');
-  const segmentId = await createEveryoneSegment(b, 'Rated', [destinationId]);
-  // slow answers keep several requests in flight, so both workers take part
-  sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'rated', kind: 'latency', ms: 400 }] });
+    const destinationId = await createWebDestination(b, sim, 'rated', { batchSize: BATCH, requestsPerSecond: RATE, concurrency: 8 });
+    const members = await createCustomers(b, MEMBERS, 'r');
+    const segmentId = await createEveryoneSegment(b, 'Rated', [destinationId]);
+    // slow answers keep several requests in flight, so both workers take part
+    sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'rated', kind: 'latency', ms: 400 }] });
 
-  // the subscriber on A, known to be listening: a dry run's job (sends nothing) is poked until seen
-  const ws = a.ws();
-  const jobs = subscribe<{ syncJobUpdated: { id: string; status: string } }>(ws, 'subscription { syncJobUpdated { id status } }');
-  const items = subscribe<{ queueItemUpdated: { id: string; status: string } }>(ws, 'subscription { queueItemUpdated { id status } }');
-  const { triggerSegmentSync: dry } = await b.ok<{ triggerSegmentSync: Array<{ id: string }> }>(
-    'mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }',
-    { s: segmentId },
-  );
-  const probeId = Number(Buffer.from(dry[0]!.id, 'base64').toString().split(':')[1]);
-  await untilListening(
-    jobs,
-    () => db.query('UPDATE sync_jobs SET updated_at = now() WHERE id = $1', [probeId]),
-    (p) => p.data?.syncJobUpdated.id === dry[0]!.id,
-    30_000,
-  );
-  await until('the dry run to end', async () => ((await jobState(b, dry[0]!.id)).status.match(/COMPLETED|FAILED/) ? true : undefined), 60_000);
+    // the subscriber on A, known to be listening: a dry run's job (sends nothing) is poked until seen
+    const ws = a.ws();
+    const jobs = subscribe<{ syncJobUpdated: { id: string; status: string } }>(ws, 'subscription { syncJobUpdated { id status } }');
+    const items = subscribe<{ queueItemUpdated: { id: string; status: string } }>(ws, 'subscription { queueItemUpdated { id status } }');
+    const { triggerSegmentSync: dry } = await b.ok<{ triggerSegmentSync: Array<{ id: string }> }>(
+      'mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }',
+      { s: segmentId },
+    );
+    const probeId = Number(Buffer.from(dry[0]!.id, 'base64').toString().split(':')[1]);
+    await untilListening(
+      jobs,
+      () => db.query('UPDATE sync_jobs SET updated_at = now() WHERE id = $1', [probeId]),
+      (p) => p.data?.syncJobUpdated.id === dry[0]!.id,
+      30_000,
+    );
+    await until(
+      'the dry run to end',
+      async () => ((await jobState(b, dry[0]!.id)).status.match(/COMPLETED|FAILED/) ? true : undefined),
+      60_000,
+    );
 
-  const jobId = await triggerSync(b, segmentId);
-  const job = await until(
-    'the sync to end',
-    async () => {
-      const j = await jobState(a, jobId);
-      return ['COMPLETED', 'FAILED'].includes(j.status) ? j : undefined;
-    },
-    pick(120_000, 300_000),
-    () => fleet.logs(),
-  );
-  expect(job, 'the sync completes').toMatchObject({ status: 'COMPLETED', recordsAdded: MEMBERS });
+    const jobId = await triggerSync(b, segmentId);
+    const job = await until(
+      'the sync to end',
+      async () => {
+        const j = await jobState(a, jobId);
+        return ['COMPLETED', 'FAILED'].includes(j.status) ? j : undefined;
+      },
+      pick(120_000, 300_000),
+      () => fleet.logs(),
+    );
+    expect(job, 'the sync completes').toMatchObject({ status: 'COMPLETED', recordsAdded: MEMBERS });
 
-  // the rate limit, measured where it matters: when the requests reached the network
-  const times = sim.simulator.state.requests.filter((r) => r.endpoint === 'rated').map((r) => r.at).sort((x, y) => x - y);
-  const bySender = new Map<string, number>();
-  for (const r of sim.sent) if (r.path.includes('/web/rated')) bySender.set(r.process ?? '?', (bySender.get(r.process ?? '?') ?? 0) + 1);
-  const burst = RATE; // the bucket holds one second of tokens
-  const slack = 3; // a request may reach the network a little after its slot, bunching with the next ones
-  const windows = Object.fromEntries([1000, 2000, 5000].map((w) => [w, busiestWindow(times, w)]));
-  const spanSeconds = (times.at(-1)! - times[0]!) / 1000;
-  if (process.env.DEBUG_FAULTS) console.log(sim.sent.filter((r) => r.path.includes('/web/rated')).map((r) => `${r.at - times[0]!} ${r.process} ${r.idempotencyKey}`).join('\n'));
-  report('two workers, two APIs: rate limit', { requests: times.length, spanSeconds, bySender: Object.fromEntries(bySender), busiestWindows: windows, limit: RATE });
-  expect(bySender.get(workerA.name) ?? 0, `worker ${workerA.name} sent requests too (by sender: ${JSON.stringify(Object.fromEntries(bySender))})`).toBeGreaterThan(0);
-  expect(bySender.get(workerB.name) ?? 0, `worker ${workerB.name} sent requests too (by sender: ${JSON.stringify(Object.fromEntries(bySender))})`).toBeGreaterThan(0);
-  for (const [w, most] of Object.entries(windows)) {
-    const allowed = burst + (RATE * Number(w)) / 1000 + slack;
-    expect(most, `at most ${allowed} requests reach the network in any ${w} ms (burst ${burst} + ${RATE}/s), across both workers`).toBeLessThanOrEqual(allowed);
-  }
+    // the rate limit, measured where it matters: when the requests reached the network
+    const times = sim.simulator.state.requests
+      .filter((r) => r.endpoint === 'rated')
+      .map((r) => r.at)
+      .sort((x, y) => x - y);
+    const bySender = new Map<string, number>();
+    for (const r of sim.sent) if (r.path.includes('/web/rated')) bySender.set(r.process ?? '?', (bySender.get(r.process ?? '?') ?? 0) + 1);
+    const burst = RATE; // the bucket holds one second of tokens
+    const slack = 3; // a request may reach the network a little after its slot, bunching with the next ones
+    const windows = Object.fromEntries([1000, 2000, 5000].map((w) => [w, busiestWindow(times, w)]));
+    const spanSeconds = (times.at(-1)! - times[0]!) / 1000;
+    if (process.env.DEBUG_FAULTS)
+      console.log(
+        sim.sent
+          .filter((r) => r.path.includes('/web/rated'))
+          .map((r) => `${r.at - times[0]!} ${r.process} ${r.idempotencyKey}`)
+          .join('\n'),
+      );
+    report('two workers, two APIs: rate limit', {
+      requests: times.length,
+      spanSeconds,
+      bySender: Object.fromEntries(bySender),
+      busiestWindows: windows,
+      limit: RATE,
+    });
+    expect(
+      bySender.get(workerA.name) ?? 0,
+      `worker ${workerA.name} sent requests too (by sender: ${JSON.stringify(Object.fromEntries(bySender))})`,
+    ).toBeGreaterThan(0);
+    expect(
+      bySender.get(workerB.name) ?? 0,
+      `worker ${workerB.name} sent requests too (by sender: ${JSON.stringify(Object.fromEntries(bySender))})`,
+    ).toBeGreaterThan(0);
+    for (const [w, most] of Object.entries(windows)) {
+      const allowed = burst + (RATE * Number(w)) / 1000 + slack;
+      expect(
+        most,
+        `at most ${allowed} requests reach the network in any ${w} ms (burst ${burst} + ${RATE}/s), across both workers`,
+      ).toBeLessThanOrEqual(allowed);
+    }
 
-  // what worker B did, seen on API A
-  const itemsOfB = [...new Set(sim.sent.filter((r) => r.process === workerB.name).map((r) => queueItemOfKey(r.idempotencyKey)).filter((id): id is number => id !== null))];
-  expect(itemsOfB.length, 'worker B delivered queue items').toBeGreaterThan(0);
-  for (const itemId of itemsOfB) {
-    const gid = encodeId('QueueItem', itemId);
-    await items.next((p) => p.data?.queueItemUpdated.id === gid && p.data.queueItemUpdated.status === 'SUCCEEDED', `API A's subscriber to see item ${itemId} (delivered by worker B) SUCCEEDED`, 30_000);
-  }
-  await jobs.next((p) => p.data?.syncJobUpdated.id === jobId && p.data.syncJobUpdated.status === 'COMPLETED', 'API A’s subscriber to see the job COMPLETED', 30_000);
+    // what worker B did, seen on API A
+    const itemsOfB = [
+      ...new Set(
+        sim.sent
+          .filter((r) => r.process === workerB.name)
+          .map((r) => queueItemOfKey(r.idempotencyKey))
+          .filter((id): id is number => id !== null),
+      ),
+    ];
+    expect(itemsOfB.length, 'worker B delivered queue items').toBeGreaterThan(0);
+    for (const itemId of itemsOfB) {
+      const gid = encodeId('QueueItem', itemId);
+      await items.next(
+        (p) => p.data?.queueItemUpdated.id === gid && p.data.queueItemUpdated.status === 'SUCCEEDED',
+        `API A's subscriber to see item ${itemId} (delivered by worker B) SUCCEEDED`,
+        30_000,
+      );
+    }
+    await jobs.next(
+      (p) => p.data?.syncJobUpdated.id === jobId && p.data.syncJobUpdated.status === 'COMPLETED',
+      'API A’s subscriber to see the job COMPLETED',
+      30_000,
+    );
 
-  const { equal, missing, extra } = sameSet(members, webAudience(sim, 'rated', 'Rated'));
-  expect(equal, `the audience equals the segment (${missing.length} missing, ${extra.length} extra)`).toBe(true);
-  const { lost, doubled } = lostAndDoubled(members, appliedCounts(sim, 'rated', 'add', 'Rated'));
-  report('two workers, two APIs: delivery', { members: MEMBERS, lost: lost.length, doubled: doubled.length, itemsByWorkerBSeenOnApiA: itemsOfB.length });
-  expect(lost, 'no member is lost').toEqual([]);
-  expect(doubled, 'no member is applied twice').toEqual([]);
-  jobs.unsubscribe();
-  items.unsubscribe();
-}, pick(300_000, 600_000));
+    const { equal, missing, extra } = sameSet(members, webAudience(sim, 'rated', 'Rated'));
+    expect(equal, `the audience equals the segment (${missing.length} missing, ${extra.length} extra)`).toBe(true);
+    const { lost, doubled } = lostAndDoubled(members, appliedCounts(sim, 'rated', 'add', 'Rated'));
+    report('two workers, two APIs: delivery', {
+      members: MEMBERS,
+      lost: lost.length,
+      doubled: doubled.length,
+      itemsByWorkerBSeenOnApiA: itemsOfB.length,
+    });
+    expect(lost, 'no member is lost').toEqual([]);
+    expect(doubled, 'no member is applied twice').toEqual([]);
+    jobs.unsubscribe();
+    items.unsubscribe();
+  },
+  pick(300_000, 600_000),
+);

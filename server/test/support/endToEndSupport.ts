@@ -24,12 +24,23 @@ export function useEndToEnd(): EndToEnd {
 }
 
 export async function control(t: EndToEnd, request: object) {
-  const response = await fetch(`${t.sim.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-  if (response.status !== 200) throw new Error(`expected the simulator to accept the control request, got ${response.status} ${await response.text()}`);
+  const response = await fetch(`${t.sim.url}/_control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  if (response.status !== 200)
+    throw new Error(`expected the simulator to accept the control request, got ${response.status} ${await response.text()}`);
 }
 
-export async function createDestination(t: EndToEnd, input: { name: string; type: string; settings: object; credentials?: object }): Promise<string> {
-  const data = await t.app.ok<{ createDestination: { id: string } }>('mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }', { input });
+export async function createDestination(
+  t: EndToEnd,
+  input: { name: string; type: string; settings: object; credentials?: object },
+): Promise<string> {
+  const data = await t.app.ok<{ createDestination: { id: string } }>(
+    'mutation($input: CreateDestinationInput!) { createDestination(input: $input) { id } }',
+    { input },
+  );
   return data.createDestination.id;
 }
 
@@ -56,7 +67,9 @@ export function customers(prefix: string, count: number): TestCustomer[] {
 }
 
 export async function upsertCustomers(t: EndToEnd, list: TestCustomer[]) {
-  await t.app.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', { c: list.map((c) => ({ ...c, adConsent: true })) });
+  await t.app.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', {
+    c: list.map((c) => ({ ...c, adConsent: true })),
+  });
 }
 
 export async function createSegment(t: EndToEnd, name: string, destinationIds: string[], customerExternalIds: string[]): Promise<string> {
@@ -91,14 +104,20 @@ const JOB = `query($id: ID!) { syncJob(id: $id) { id status error recordsAdded r
  * Polls the job every 25 ms until it reaches one of `until`; returns it with every distinct status
  * seen on the way, in order.
  */
-export async function waitForJob(t: EndToEnd, id: string, until: string[] = ['COMPLETED', 'FAILED'], timeoutMs = 30_000): Promise<{ job: JobView; seen: string[] }> {
+export async function waitForJob(
+  t: EndToEnd,
+  id: string,
+  until: string[] = ['COMPLETED', 'FAILED'],
+  timeoutMs = 30_000,
+): Promise<{ job: JobView; seen: string[] }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { syncJob } = await t.app.ok<{ syncJob: JobView }>(JOB, { id });
     if (seen.at(-1) !== syncJob.status) seen.push(syncJob.status);
     if (until.includes(syncJob.status)) return { job: syncJob, seen };
-    if (Date.now() > deadline) throw new Error(`timed out waiting for job ${id} to reach ${until.join('/')}; statuses seen: ${seen.join(' → ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for job ${id} to reach ${until.join('/')}; statuses seen: ${seen.join(' → ')}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

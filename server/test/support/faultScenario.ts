@@ -41,9 +41,12 @@ export async function createCustomers(c: GraphQLClient, n: number, prefix: strin
 
 /** A segment of every customer in the database (each test has a database of its own). */
 export async function createEveryoneSegment(c: GraphQLClient, name: string, destinationIds: string[]) {
-  const { createSegment } = await c.ok<{ createSegment: { id: string } }>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name, paidSyncEnabled: true, destinationIds, criteria: { all: [] } },
-  });
+  const { createSegment } = await c.ok<{ createSegment: { id: string } }>(
+    'mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }',
+    {
+      i: { name, paidSyncEnabled: true, destinationIds, criteria: { all: [] } },
+    },
+  );
   return createSegment.id;
 }
 
@@ -95,9 +98,12 @@ export async function allConversionEvents(c: GraphQLClient): Promise<EventView[]
   const out: EventView[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: EventPage = await c.ok<EventPage>('query($a: String) { conversionEvents(first: 500, after: $a) { edges { node { eventId status lastError attempts } } pageInfo { hasNextPage endCursor } } }', {
-      a: after,
-    });
+    const page: EventPage = await c.ok<EventPage>(
+      'query($a: String) { conversionEvents(first: 500, after: $a) { edges { node { eventId status lastError attempts } } pageInfo { hasNextPage endCursor } } }',
+      {
+        a: after,
+      },
+    );
     out.push(...page.conversionEvents.edges.map((e) => e.node));
     if (!page.conversionEvents.pageInfo.hasNextPage) return out;
     after = page.conversionEvents.pageInfo.endCursor;
@@ -114,7 +120,12 @@ export function webBatches(sim: StartedSimulator, name: string): WebBatch[] {
  * not answer from its idempotency cache (a replay changes nothing); adds and removes of `audience` only
  * when given (conversion jobs also add their customers to a "Converted: …" audience).
  */
-export function appliedCounts(sim: StartedSimulator, name: string, operation: 'add' | 'remove' | 'conversion', audience?: string): Map<string, number> {
+export function appliedCounts(
+  sim: StartedSimulator,
+  name: string,
+  operation: 'add' | 'remove' | 'conversion',
+  audience?: string,
+): Map<string, number> {
   const applied = new Map<string, number>();
   for (const batch of webBatches(sim, name)) {
     if (batch.operation !== operation || batch.replayed || batch.status < 200 || batch.status >= 300) continue;
@@ -170,7 +181,12 @@ export async function startObservedSimulator(): Promise<StartedSimulator & { sen
       const v = req.headers[name];
       return typeof v === 'string' ? v : null;
     };
-    sent.push({ at: Date.now(), process: header('x-paidsync-test-process'), path: req.url ?? '', idempotencyKey: header('idempotency-key') });
+    sent.push({
+      at: Date.now(),
+      process: header('x-paidsync-test-process'),
+      path: req.url ?? '',
+      idempotencyKey: header('idempotency-key'),
+    });
     void simulator.handle(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });

@@ -1,9 +1,23 @@
 // The served schema, read through introspection over HTTP, and a minimal, well-typed call of any
 // root field built from it: every required argument gets a value of its type, so the request
 // passes GraphQL validation and coercion and reaches the field's authorization and resolver.
-import { buildClientSchema, getIntrospectionQuery, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType,
-  isObjectType, isInterfaceType, isUnionType, isScalarType, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
-  type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  isUnionType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import type { TestApp } from './testApp.ts';
 
 export async function servedSchema(t: TestApp): Promise<{ schema: GraphQLSchema; introspection: IntrospectionQuery }> {

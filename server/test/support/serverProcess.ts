@@ -120,12 +120,18 @@ export async function startFleet(options: { databaseUrl: string; env?: Record<st
           proc.url = message.url ?? null;
           resolve();
         });
-        void gone.then(() => reject(new Error(`${name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready:\n${proc.tail(40)}`)));
+        void gone.then(() =>
+          reject(new Error(`${name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready:\n${proc.tail(40)}`)),
+        );
       }),
       get exited() {
         return exited;
       },
-      tail: (n = 30) => lines.slice(-n).map((l) => `  [${name}] ${l}`).join('\n'),
+      tail: (n = 30) =>
+        lines
+          .slice(-n)
+          .map((l) => `  [${name}] ${l}`)
+          .join('\n'),
       async kill() {
         if (!exited) child.kill('SIGKILL');
         await gone;
@@ -173,7 +179,8 @@ export async function startFleet(options: { databaseUrl: string; env?: Record<st
         gql,
         async ok(query, variables) {
           const result = await gql(query, variables);
-          if (result.errors?.length) throw new Error(`expected no GraphQL errors from ${api.name}, got: ${JSON.stringify(result.errors).slice(0, 2000)}`);
+          if (result.errors?.length)
+            throw new Error(`expected no GraphQL errors from ${api.name}, got: ${JSON.stringify(result.errors).slice(0, 2000)}`);
           return result.data as any;
         },
         ws() {
@@ -190,7 +197,10 @@ export async function startFleet(options: { databaseUrl: string; env?: Record<st
       };
     },
     logs(n = 30) {
-      return processes.map((p) => p.tail(n)).filter(Boolean).join('\n');
+      return processes
+        .map((p) => p.tail(n))
+        .filter(Boolean)
+        .join('\n');
     },
     async stop() {
       for (const client of clients) await Promise.resolve(client.dispose()).catch(() => {});

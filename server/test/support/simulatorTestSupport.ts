@@ -60,39 +60,74 @@ export function h(label: string): string {
 }
 
 export async function createFacebookAudience(t: TestSimulator, name = 'Buyers', adAccountId = '1234'): Promise<string> {
-  const created = await t.call('POST', `${FB}/act_${adAccountId}/customaudiences${fbToken}`, { name, subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY', description: 'd' });
-  if (created.status !== 200) throw new Error(`expected audience creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await t.call('POST', `${FB}/act_${adAccountId}/customaudiences${fbToken}`, {
+    name,
+    subtype: 'CUSTOM',
+    customer_file_source: 'USER_PROVIDED_ONLY',
+    description: 'd',
+  });
+  if (created.status !== 200)
+    throw new Error(`expected audience creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.id;
 }
 
 export async function createGoogleUserList(t: TestSimulator, cid = '1234567890', name = 'List'): Promise<string> {
-  const created = await t.call('POST', `/google/v26/customers/${cid}/userLists:mutate`, { operations: [{ create: { name, crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] }, GOOGLE_HEADERS);
-  if (created.status !== 200) throw new Error(`expected list creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await t.call(
+    'POST',
+    `/google/v26/customers/${cid}/userLists:mutate`,
+    { operations: [{ create: { name, crmBasedUserList: { uploadKeyType: 'CONTACT_INFO' } } }] },
+    GOOGLE_HEADERS,
+  );
+  if (created.status !== 200)
+    throw new Error(`expected list creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.results[0].resourceName;
 }
 
 export async function createGoogleJob(t: TestSimulator, userList: string, cid = '1234567890'): Promise<string> {
-  const created = await t.call('POST', `/google/v26/customers/${cid}/offlineUserDataJobs:create`, {
-    job: { type: 'CUSTOMER_MATCH_USER_LIST', customerMatchUserListMetadata: { userList, consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } } },
-  }, GOOGLE_HEADERS);
+  const created = await t.call(
+    'POST',
+    `/google/v26/customers/${cid}/offlineUserDataJobs:create`,
+    {
+      job: {
+        type: 'CUSTOMER_MATCH_USER_LIST',
+        customerMatchUserListMetadata: { userList, consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } },
+      },
+    },
+    GOOGLE_HEADERS,
+  );
   if (created.status !== 200) throw new Error(`expected job creation to answer 200, got ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.resourceName;
 }
 
-export const JOB_STATUS_FIELDS = 'offline_user_data_job.resource_name, offline_user_data_job.status, offline_user_data_job.failure_reason, offline_user_data_job.operation_metadata.match_rate_range';
+export const JOB_STATUS_FIELDS =
+  'offline_user_data_job.resource_name, offline_user_data_job.status, offline_user_data_job.failure_reason, offline_user_data_job.operation_metadata.match_rate_range';
 
 /** A job read the way the real API allows, GAQL on googleAds:search: `results[0].offlineUserDataJob`, or undefined. */
-export async function googleJobStatus(t: TestSimulator, job: string): Promise<{ resourceName: string; status: string; failureReason?: string; operationMetadata?: { matchRateRange?: string } } | undefined> {
+export async function googleJobStatus(
+  t: TestSimulator,
+  job: string,
+): Promise<{ resourceName: string; status: string; failureReason?: string; operationMetadata?: { matchRateRange?: string } } | undefined> {
   const cid = /^customers\/(\d+)\//.exec(job)?.[1];
-  const found = await t.call('POST', `/google/v26/customers/${cid}/googleAds:search`, {
-    query: `SELECT ${JOB_STATUS_FIELDS} FROM offline_user_data_job WHERE offline_user_data_job.resource_name = '${job}'`,
-  }, GOOGLE_HEADERS);
+  const found = await t.call(
+    'POST',
+    `/google/v26/customers/${cid}/googleAds:search`,
+    {
+      query: `SELECT ${JOB_STATUS_FIELDS} FROM offline_user_data_job WHERE offline_user_data_job.resource_name = '${job}'`,
+    },
+    GOOGLE_HEADERS,
+  );
   if (found.status !== 200) throw new Error(`expected the job search to answer 200, got ${found.status} ${JSON.stringify(found.body)}`);
   return found.body.results?.[0]?.offlineUserDataJob;
 }
 
 export async function createLinkedInSegment(t: TestSimulator, name = 'Seg', accountId = '507'): Promise<string> {
-  const created = await t.call('POST', '/linkedin/rest/dmpSegments', { name, account: `urn:li:sponsoredAccount:${accountId}`, type: 'USER', destinations: [{ destination: 'LINKEDIN' }] }, LINKEDIN_HEADERS);
-  if (created.status !== 201) throw new Error(`expected segment creation to answer 201, got ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await t.call(
+    'POST',
+    '/linkedin/rest/dmpSegments',
+    { name, account: `urn:li:sponsoredAccount:${accountId}`, type: 'USER', destinations: [{ destination: 'LINKEDIN' }] },
+    LINKEDIN_HEADERS,
+  );
+  if (created.status !== 201)
+    throw new Error(`expected segment creation to answer 201, got ${created.status} ${JSON.stringify(created.body)}`);
   return created.headers.get('x-restli-id')!;
 }

@@ -44,7 +44,8 @@ export function subscribe<T = any>(client: Client, query: string, variables?: Re
       },
       error(error) {
         if (Array.isArray(error)) resolveEnded({ errors: error as Ending['errors'] });
-        else if (error && typeof (error as { code?: unknown }).code === 'number') resolveEnded({ closeCode: (error as { code: number }).code });
+        else if (error && typeof (error as { code?: unknown }).code === 'number')
+          resolveEnded({ closeCode: (error as { code: number }).code });
         else resolveEnded({ errors: [{ message: String((error as Error)?.message ?? error) }] });
       },
       complete() {
@@ -115,7 +116,10 @@ export async function untilListening<T>(
  * `isProbe` tells its updates apart.
  */
 export async function syncJobProbe(db: { query: pg.Client['query'] }, name: string) {
-  const { rows } = await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ($1, 'DMP', '{"directory":"/tmp/x"}') RETURNING id`, [name]);
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO destinations (name, type, settings) VALUES ($1, 'DMP', '{"directory":"/tmp/x"}') RETURNING id`,
+    [name],
+  );
   const { rows: jobs } = await db.query<{ id: number }>(
     `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'DMP', 'SEGMENT', 'probe') RETURNING id`,
     [rows[0]!.id],
@@ -144,6 +148,8 @@ export function listenerAdded(liveEvents: LiveEvents, kind: LiveEvent['kind'], t
       return off;
     }) as LiveEvents['on'];
   });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`expected a listener of ${kind} events within ${timeoutMs} ms`)), timeoutMs).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`expected a listener of ${kind} events within ${timeoutMs} ms`)), timeoutMs).unref(),
+  );
   return Promise.race([added, timeout]).finally(() => (liveEvents.on = on));
 }

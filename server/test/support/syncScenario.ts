@@ -19,7 +19,20 @@ export interface JobView {
   recordsRemoved: number;
   recordsRejected: number;
   recordsFailed: number;
-  queueItems: { edges: Array<{ node: { id: string; operation: string; status: string; attempts: number; recordCount: number; lastAttemptAt: string | null; nextAttemptAt: string | null; lastError: string | null } }> };
+  queueItems: {
+    edges: Array<{
+      node: {
+        id: string;
+        operation: string;
+        status: string;
+        attempts: number;
+        recordCount: number;
+        lastAttemptAt: string | null;
+        nextAttemptAt: string | null;
+        lastError: string | null;
+      };
+    }>;
+  };
   rejectedRecords: { totalCount: number; edges: Array<{ node: { primaryKey: string; reason: string } }> };
   children: Array<{ id: string; syncType: string }>;
 }
@@ -49,7 +62,11 @@ export async function startSyncScenario(
   options: { env?: Record<string, string>; log?: (line: string) => void; resolveHost?: ResolveHost } = {},
 ): Promise<SyncScenario> {
   const sim = await startSimulator();
-  const t = await startTestApp({ env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env }, log: options.log, resolveHost: options.resolveHost });
+  const t = await startTestApp({
+    env: { PAIDSYNC_BACKOFF_BASE_MS: '20', ...options.env },
+    log: options.log,
+    resolveHost: options.resolveHost,
+  });
   const scenario: SyncScenario = {
     t,
     sim,
@@ -64,10 +81,9 @@ export async function startSyncScenario(
       await t.ok('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { count } }', { c: list });
     },
     async segment(name, destinationIds, externalIds) {
-      const data = await t.ok<{ createSegment: { id: string } }>(
-        'mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }',
-        { i: { name, paidSyncEnabled: true, destinationIds, customerExternalIds: externalIds } },
-      );
+      const data = await t.ok<{ createSegment: { id: string } }>('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
+        i: { name, paidSyncEnabled: true, destinationIds, customerExternalIds: externalIds },
+      });
       return data.createSegment.id;
     },
     async syncSegment(segmentId, { dryRun = false } = {}) {
@@ -80,7 +96,11 @@ export async function startSyncScenario(
     async syncNewCustomersTo(destinationId, prefix, n = 3) {
       const customers = makeCustomers(n, prefix);
       await scenario.customers(customers);
-      const segment = await scenario.segment(`${prefix} segment`, [destinationId], customers.map((c) => c.externalId));
+      const segment = await scenario.segment(
+        `${prefix} segment`,
+        [destinationId],
+        customers.map((c) => c.externalId),
+      );
       const [jobId] = await scenario.syncSegment(segment);
       return scenario.waitForJob(jobId!, ['COMPLETED', 'FAILED'], 60_000);
     },
@@ -91,14 +111,19 @@ export async function startSyncScenario(
       const deadline = Date.now() + timeoutMs;
       let job = await scenario.job(id);
       while (!statuses.includes(job.status)) {
-        if (Date.now() > deadline) throw new Error(`expected job ${id} to reach ${statuses.join(' or ')} within ${timeoutMs} ms; last seen: ${JSON.stringify(job)}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected job ${id} to reach ${statuses.join(' or ')} within ${timeoutMs} ms; last seen: ${JSON.stringify(job)}`);
         await new Promise((r) => setTimeout(r, 100));
         job = await scenario.job(id);
       }
       return job;
     },
     async control(request) {
-      const response = await fetch(`${sim.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const response = await fetch(`${sim.url}/_control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
       if (!response.ok) throw new Error(`simulator control refused: ${await response.text()}`);
     },
     async stop() {

@@ -58,7 +58,11 @@ export async function startTestApp(
     PAIDSYNC_DMP_ROOT: os.tmpdir(),
     ...options.env,
   });
-  const app = await startPaidsync({ config, logger: createLogger({ level: config.logLevel, write: options.log }), resolveHost: options.resolveHost });
+  const app = await startPaidsync({
+    config,
+    logger: createLogger({ level: config.logLevel, write: options.log }),
+    resolveHost: options.resolveHost,
+  });
   const url = app.url!;
   const clients: Client[] = [];
 

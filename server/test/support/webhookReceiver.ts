@@ -32,15 +32,19 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     requests: 0,
     failFirst: 0,
     async destination(t, name) {
-      const data = await t.ok<{ createDestination: { id: string } }>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
-        i: { name, type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: secret } },
-      });
+      const data = await t.ok<{ createDestination: { id: string } }>(
+        'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
+        {
+          i: { name, type: 'WEB', settings: { url: receiver.url }, credentials: { signingSecret: secret } },
+        },
+      );
       return data.createDestination.id;
     },
     async waitFor(predicate, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
-        if (Date.now() > deadline) throw new Error(`expected ${what} within ${timeoutMs} ms; received: ${JSON.stringify(receiver.received.map((r) => r.text))}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${what} within ${timeoutMs} ms; received: ${JSON.stringify(receiver.received.map((r) => r.text))}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       return receiver.received;

@@ -1,5 +1,14 @@
 // Labels and time formatting shared by every view.
-import type { DeliveryStatus, DestinationType, FailureLayer, QueueOperation, RealtimeSource, SyncJobStatus, SyncStage, SyncType } from './gql/graphql';
+import type {
+  DeliveryStatus,
+  DestinationType,
+  FailureLayer,
+  QueueOperation,
+  RealtimeSource,
+  SyncJobStatus,
+  SyncStage,
+  SyncType,
+} from './gql/graphql';
 
 // Typed from codegen's enums: a value the schema adds or drops fails svelte-check here, not at run time.
 /** the values of an enum in the order its labels are written */
@@ -86,7 +95,12 @@ export const FAILURE_LAYER_LABELS: Record<FailureLayer, string> = {
   SYNC: 'Sync (talking to the destination)',
 };
 
-export const OPERATION_LABELS: Record<QueueOperation, string> = { ADD: 'Add', REMOVE: 'Remove', CONVERSION: 'Conversion', NOTIFICATION: 'Webhook' };
+export const OPERATION_LABELS: Record<QueueOperation, string> = {
+  ADD: 'Add',
+  REMOVE: 'Remove',
+  CONVERSION: 'Conversion',
+  NOTIFICATION: 'Webhook',
+};
 
 export const label = (map: Record<string, string>, value: string | null | undefined) =>
   value == null ? '' : (map[value] ?? value.replaceAll('_', ' ').toLowerCase());

@@ -9,14 +9,19 @@ const t = useDirectory();
 
 describe('DMP: ensureAudience', () => {
   it('makes a directory with a safe name (readable slug + hash of the exact name) and returns that name', async () => {
-    const name = await dmpAdapter.ensureAudience(dmpContext(path.join(t.dir, 'not/yet/there')), { name: 'VIP Buyers: Q4 / Café', externalId: null });
+    const name = await dmpAdapter.ensureAudience(dmpContext(path.join(t.dir, 'not/yet/there')), {
+      name: 'VIP Buyers: Q4 / Café',
+      externalId: null,
+    });
     expect(name).toMatch(/^vip-buyers-q4-cafe-[0-9a-f]{8}$/);
     expect((await stat(path.join(t.dir, 'not/yet/there', name))).isDirectory(), 'mkdir -p made the whole path').toBe(true);
   });
 
   it('never lets a name climb out or collide', async () => {
     const ctx = dmpContext(t.dir);
-    const names = await Promise.all(['../../etc', 'A/B', 'A B', '', 'conversions'].map((n) => dmpAdapter.ensureAudience(ctx, { name: n, externalId: null })));
+    const names = await Promise.all(
+      ['../../etc', 'A/B', 'A B', '', 'conversions'].map((n) => dmpAdapter.ensureAudience(ctx, { name: n, externalId: null })),
+    );
     for (const n of names) expect(n, `${n} is one plain path segment`).toMatch(SAFE_DIRECTORY_NAME);
     expect(new Set(names).size, 'different names, different directories').toBe(names.length);
     expect(names).not.toContain('conversions');

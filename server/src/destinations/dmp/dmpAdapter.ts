@@ -22,7 +22,8 @@ export const dmpAdapter: DestinationAdapter = {
   defaults: { batchSize: 10_000, requestsPerSecond: 100, concurrency: 1 },
 
   async ensureAudience(ctx, audience) {
-    const name = audience.externalId && SAFE_DIRECTORY_NAME.test(audience.externalId) ? audience.externalId : safeDirectoryName(audience.name);
+    const name =
+      audience.externalId && SAFE_DIRECTORY_NAME.test(audience.externalId) ? audience.externalId : safeDirectoryName(audience.name);
     try {
       await mkdir(path.join(rootOf(ctx), name), { recursive: true });
     } catch (error) {
@@ -33,20 +34,37 @@ export const dmpAdapter: DestinationAdapter = {
 
   async sendMembers(ctx, batch) {
     // the external id was made by ensureAudience; anything else is never used as a path
-    const directory = SAFE_DIRECTORY_NAME.test(batch.audience.externalId) ? batch.audience.externalId : safeDirectoryName(batch.audience.name);
+    const directory = SAFE_DIRECTORY_NAME.test(batch.audience.externalId)
+      ? batch.audience.externalId
+      : safeDirectoryName(batch.audience.name);
     const body = encodeMembers(batch.records, formatOf(ctx), fieldsOf(ctx));
-    return writeBatch(ctx, { directory, audience: batch.audience.name, operation: batch.operation, body, records: batch.records.length, idempotencyKey: batch.idempotencyKey });
+    return writeBatch(ctx, {
+      directory,
+      audience: batch.audience.name,
+      operation: batch.operation,
+      body,
+      records: batch.records.length,
+      idempotencyKey: batch.idempotencyKey,
+    });
   },
 
   async sendConversions(ctx, batch) {
     const body = encodeConversions(batch.records, formatOf(ctx), fieldsOf(ctx));
-    return writeBatch(ctx, { directory: CONVERSIONS_DIRECTORY, audience: CONVERSIONS_DIRECTORY, operation: 'CONVERSION', body, records: batch.records.length, idempotencyKey: batch.idempotencyKey });
+    return writeBatch(ctx, {
+      directory: CONVERSIONS_DIRECTORY,
+      audience: CONVERSIONS_DIRECTORY,
+      operation: 'CONVERSION',
+      body,
+      records: batch.records.length,
+      idempotencyKey: batch.idempotencyKey,
+    });
   },
 };
 
 function rootOf(ctx: AdapterContext): string {
   const directory = ctx.destination.settings.directory;
-  if (typeof directory !== 'string' || directory === '') throw new DeliveryError('permanent', 'the DMP destination has no directory setting');
+  if (typeof directory !== 'string' || directory === '')
+    throw new DeliveryError('permanent', 'the DMP destination has no directory setting');
   return path.resolve(directory);
 }
 
@@ -66,7 +84,14 @@ export function sequenceOf(idempotencyKey: string): string {
 
 async function writeBatch(
   ctx: AdapterContext,
-  batch: { directory: string; audience: string; operation: ManifestFile['operation']; body: string; records: number; idempotencyKey: string },
+  batch: {
+    directory: string;
+    audience: string;
+    operation: ManifestFile['operation'];
+    body: string;
+    records: number;
+    idempotencyKey: string;
+  },
 ): Promise<BatchResult> {
   const format = formatOf(ctx);
   const jobId = ctx.syncJobId ?? 'adhoc';
@@ -80,7 +105,13 @@ async function writeBatch(
     await updateManifest(
       path.join(directory, `${jobId}.manifest.json`),
       { syncJobId: ctx.syncJobId, audience: batch.audience, format },
-      { file: fileName, operation: batch.operation, records: batch.records, idempotencyKey: batch.idempotencyKey, writtenAt: new Date().toISOString() },
+      {
+        file: fileName,
+        operation: batch.operation,
+        records: batch.records,
+        idempotencyKey: batch.idempotencyKey,
+        writtenAt: new Date().toISOString(),
+      },
     );
   } catch (error) {
     throw mapFilesystemError(error, `writing ${path.join(batch.directory, fileName)}`);

@@ -20,7 +20,9 @@ export function encodeConversions(records: ConversionRecord[], format: DmpFormat
     clickId: r.clickId,
     ...((r.identifiers?.ids ?? {}) as MetaIdentifiers),
   }));
-  return format === 'csv' ? csv(['id', 'conversionName', 'occurredAt', 'value', 'currency', 'clickId', ...(fields ?? META_SCHEMA)], rows) : ndjson(rows);
+  return format === 'csv'
+    ? csv(['id', 'conversionName', 'occurredAt', 'value', 'currency', 'clickId', ...(fields ?? META_SCHEMA)], rows)
+    : ndjson(rows);
 }
 
 function ndjson(rows: object[]): string {

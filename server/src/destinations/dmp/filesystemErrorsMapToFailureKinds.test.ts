@@ -11,7 +11,8 @@ const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), {
 
 describe('DMP: filesystem errors → failure kinds', () => {
   it('ENOSPC (disk full) and other passing troubles → external: tried again later', () => {
-    for (const code of ['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'EBUSY']) expect(mapFilesystemError(errno(code), 'writing').kind, code).toBe('external');
+    for (const code of ['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'EBUSY'])
+      expect(mapFilesystemError(errno(code), 'writing').kind, code).toBe('external');
   });
 
   it('EACCES / EPERM / EROFS (no right to write) → permanent: no resend fixes them', () => {
@@ -21,7 +22,14 @@ describe('DMP: filesystem errors → failure kinds', () => {
   it('a directory setting that is a file → permanent, for real', async () => {
     const file = path.join(t.dir, 'a-file');
     await writeFile(file, 'x');
-    const error = await failureOf(dmpAdapter.sendMembers(dmpContext(file), { audience: { name: 'A', externalId: 'a-1a2b3c4d' }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' }));
+    const error = await failureOf(
+      dmpAdapter.sendMembers(dmpContext(file), {
+        audience: { name: 'A', externalId: 'a-1a2b3c4d' },
+        operation: 'ADD',
+        records: [member(1)],
+        idempotencyKey: 'k',
+      }),
+    );
     expect(error.kind, error.message).toBe('permanent');
     expect(error.message).toMatch(/ENOTDIR|EEXIST/);
   });

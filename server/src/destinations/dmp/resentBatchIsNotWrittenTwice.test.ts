@@ -10,7 +10,12 @@ describe('DMP: resending a batch', () => {
   it('finds the file of the same idempotency key and succeeds without writing it again or listing it twice', async () => {
     const ctx = dmpContext(t.dir);
     const dir = await dmpAdapter.ensureAudience(ctx, { name: 'Resend', externalId: null });
-    const batch = { audience: { name: 'Resend', externalId: dir }, operation: 'ADD' as const, records: [member(1)], idempotencyKey: 'paidsync-9-0-1' };
+    const batch = {
+      audience: { name: 'Resend', externalId: dir },
+      operation: 'ADD' as const,
+      records: [member(1)],
+      idempotencyKey: 'paidsync-9-0-1',
+    };
     await dmpAdapter.sendMembers(ctx, batch);
     const file = path.join(t.dir, dir, '31-9-0-1.ndjson.gz');
     const first = await stat(file);
@@ -25,8 +30,15 @@ describe('DMP: resending a batch', () => {
     const ctx = dmpContext(t.dir);
     const dir = await dmpAdapter.ensureAudience(ctx, { name: 'Crash', externalId: null });
     await writeFile(path.join(t.dir, dir, '31-4-0-1.ndjson.gz'), 'left by a crash');
-    await dmpAdapter.sendMembers(ctx, { audience: { name: 'Crash', externalId: dir }, operation: 'ADD', records: [member(1)], idempotencyKey: 'paidsync-4-0-1' });
+    await dmpAdapter.sendMembers(ctx, {
+      audience: { name: 'Crash', externalId: dir },
+      operation: 'ADD',
+      records: [member(1)],
+      idempotencyKey: 'paidsync-4-0-1',
+    });
     expect(await list(path.join(t.dir, dir))).toEqual(['31-4-0-1.ndjson.gz', '31.manifest.json']);
-    expect((await readJson(path.join(t.dir, dir, '31.manifest.json'))).files.map((f: { file: string }) => f.file)).toEqual(['31-4-0-1.ndjson.gz']);
+    expect((await readJson(path.join(t.dir, dir, '31.manifest.json'))).files.map((f: { file: string }) => f.file)).toEqual([
+      '31-4-0-1.ndjson.gz',
+    ]);
   });
 });

@@ -25,13 +25,19 @@ export interface Manifest {
 
 const queues = new Map<string, Promise<unknown>>();
 
-export function updateManifest(manifestPath: string, base: Omit<Manifest, 'files' | 'totals' | 'updatedAt'>, entry: ManifestFile): Promise<Manifest> {
+export function updateManifest(
+  manifestPath: string,
+  base: Omit<Manifest, 'files' | 'totals' | 'updatedAt'>,
+  entry: ManifestFile,
+): Promise<Manifest> {
   const previous = queues.get(manifestPath) ?? Promise.resolve();
   const next = previous.catch(() => {}).then(() => write(manifestPath, base, entry));
   queues.set(manifestPath, next);
-  void next.finally(() => {
-    if (queues.get(manifestPath) === next) queues.delete(manifestPath);
-  }).catch(() => {});
+  void next
+    .finally(() => {
+      if (queues.get(manifestPath) === next) queues.delete(manifestPath);
+    })
+    .catch(() => {});
   return next;
 }
 

@@ -11,11 +11,20 @@ describe('DMP: batch files', () => {
     const dir = await dmpAdapter.ensureAudience(ctx, { name: 'Buyers', externalId: null });
     const audience = { name: 'Buyers', externalId: dir };
     const adds = [member(1), member(2)];
-    expect(await dmpAdapter.sendMembers(ctx, { audience, operation: 'ADD', records: adds, idempotencyKey: 'paidsync-5-0-2' })).toEqual({ rejected: [] });
+    expect(await dmpAdapter.sendMembers(ctx, { audience, operation: 'ADD', records: adds, idempotencyKey: 'paidsync-5-0-2' })).toEqual({
+      rejected: [],
+    });
     await dmpAdapter.sendMembers(ctx, { audience, operation: 'REMOVE', records: [member(3)], idempotencyKey: 'paidsync-6-0-1' });
 
-    expect(await list(path.join(t.dir, dir)), 'two batch files and the manifest, no temporary files').toEqual(['31-5-0-2.ndjson.gz', '31-6-0-1.ndjson.gz', '31.manifest.json']);
-    const lines = (await gunzipText(path.join(t.dir, dir, '31-5-0-2.ndjson.gz'))).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(await list(path.join(t.dir, dir)), 'two batch files and the manifest, no temporary files').toEqual([
+      '31-5-0-2.ndjson.gz',
+      '31-6-0-1.ndjson.gz',
+      '31.manifest.json',
+    ]);
+    const lines = (await gunzipText(path.join(t.dir, dir, '31-5-0-2.ndjson.gz')))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual(adds.map((r) => ({ id: r.key, ...r.identifiers.ids })));
     expect(lines[0].EMAIL, 'hashed, never the address').toMatch(/^[0-9a-f]{64}$/);
 
@@ -36,7 +45,12 @@ describe('DMP: batch files', () => {
     const ctx = dmpContext(t.dir, { format: 'csv', fields: ['EMAIL', 'PHONE'] });
     const dir = await dmpAdapter.ensureAudience(ctx, { name: 'Csv', externalId: null });
     const records = [member(1, { fields: ['EMAIL', 'PHONE'] })];
-    await dmpAdapter.sendMembers(ctx, { audience: { name: 'Csv', externalId: dir }, operation: 'ADD', records, idempotencyKey: 'paidsync-1-0-1' });
+    await dmpAdapter.sendMembers(ctx, {
+      audience: { name: 'Csv', externalId: dir },
+      operation: 'ADD',
+      records,
+      idempotencyKey: 'paidsync-1-0-1',
+    });
     const text = await gunzipText(path.join(t.dir, dir, '31-1-0-1.csv.gz'));
     expect(text).toBe(`id,EMAIL,PHONE\ncust-1,${records[0]!.identifiers.ids.EMAIL},${records[0]!.identifiers.ids.PHONE}\n`);
   });
@@ -44,8 +58,16 @@ describe('DMP: batch files', () => {
   it('keeps the manifest whole when batches of one job are written at once', async () => {
     const ctx = dmpContext(t.dir);
     const dir = await dmpAdapter.ensureAudience(ctx, { name: 'Parallel', externalId: null });
-    await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      dmpAdapter.sendMembers(ctx, { audience: { name: 'Parallel', externalId: dir }, operation: 'ADD', records: [member(i)], idempotencyKey: `paidsync-${i}-0-1` })));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        dmpAdapter.sendMembers(ctx, {
+          audience: { name: 'Parallel', externalId: dir },
+          operation: 'ADD',
+          records: [member(i)],
+          idempotencyKey: `paidsync-${i}-0-1`,
+        }),
+      ),
+    );
     const manifest = await readJson(path.join(t.dir, dir, '31.manifest.json'));
     expect(manifest.files.length, 'no update lost').toBe(12);
     expect(manifest.totals).toEqual({ ADD: 12 });

@@ -12,10 +12,10 @@ describe('Facebook: ensureAudience', () => {
     const audience = t.started.simulator.state.facebook.audiences.get(id);
     expect(audience, `expected the simulator to hold audience ${id}`).toBeDefined();
     expect(audience).toMatchObject({ adAccountId: '1234', name: 'VIP buyers', deleted: false });
-    expect(ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`), 'a lookup by name, then the create').toEqual([
-      'GET /sim/facebook/v27.0/act_1234/customaudiences',
-      'POST /sim/facebook/v27.0/act_1234/customaudiences',
-    ]);
+    expect(
+      ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`),
+      'a lookup by name, then the create',
+    ).toEqual(['GET /sim/facebook/v27.0/act_1234/customaudiences', 'POST /sim/facebook/v27.0/act_1234/customaudiences']);
     for (const call of ctx.apiCalls) expect(call.url, 'the token travels in a header, never in the URL').not.toContain(FACEBOOK_TOKEN);
     expect(JSON.parse(ctx.apiCalls[1]!.requestBody!)).toMatchObject({ subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY' });
   });
@@ -23,7 +23,10 @@ describe('Facebook: ensureAudience', () => {
   it('uses the configured API version and returns a known audience without a request', async () => {
     const ctx = facebookContext(t, { apiVersion: 'v25.0' });
     const id = await facebookAdapter.ensureAudience(ctx, { name: 'Other', externalId: null });
-    expect(ctx.apiCalls.map((c) => new URL(c.url).pathname), 'lookup and create on v25.0').toEqual(['/sim/facebook/v25.0/act_1234/customaudiences', '/sim/facebook/v25.0/act_1234/customaudiences']);
+    expect(
+      ctx.apiCalls.map((c) => new URL(c.url).pathname),
+      'lookup and create on v25.0',
+    ).toEqual(['/sim/facebook/v25.0/act_1234/customaudiences', '/sim/facebook/v25.0/act_1234/customaudiences']);
     expect(await facebookAdapter.ensureAudience(ctx, { name: 'Other', externalId: id })).toBe(id);
     expect(ctx.apiCalls.length, 'no further request for an audience that has an id').toBe(2);
   });

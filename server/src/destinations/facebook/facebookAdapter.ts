@@ -24,7 +24,8 @@ export const facebookAdapter: DestinationAdapter = {
       description: audienceDescription(audience.name),
     });
     const id = response.json<{ id?: unknown }>()?.id;
-    if (id === undefined || id === null || String(id) === '') throw new DeliveryError('external', 'Meta created the audience but answered without its id');
+    if (id === undefined || id === null || String(id) === '')
+      throw new DeliveryError('external', 'Meta created the audience but answered without its id');
     return String(id);
   },
 
@@ -46,11 +47,12 @@ async function findAudienceByName(ctx: AdapterContext, name: string): Promise<st
     const query = new URLSearchParams({ fields: 'id,name,description', filtering, limit: '100' });
     if (after) query.set('after', after);
     const response = await graphRequest(ctx, 'customaudiences', 'GET', `act_${adAccountId(ctx)}/customaudiences?${query}`);
-    const body = response.json<{ data?: Array<{ id?: unknown; name?: unknown; description?: unknown }>; paging?: { next?: string; cursors?: { after?: string } } }>();
+    const body = response.json<{
+      data?: Array<{ id?: unknown; name?: unknown; description?: unknown }>;
+      paging?: { next?: string; cursors?: { after?: string } };
+    }>();
     // the filter is Meta's; the exact comparison is ours, so a looser match never takes another audience
-    const match = (body?.data ?? []).filter(
-      (a) => a.name === name && madeByPaidsync(a.description) && a.id != null && String(a.id) !== '',
-    );
+    const match = (body?.data ?? []).filter((a) => a.name === name && madeByPaidsync(a.description) && a.id != null && String(a.id) !== '');
     if (match.length > 0) return match.map((a) => String(a.id)).sort(byNumericId)[0]!;
     after = body?.paging?.next ? (body.paging.cursors?.after ?? null) : null;
     if (!after) return null;

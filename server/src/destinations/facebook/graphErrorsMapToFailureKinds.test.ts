@@ -11,7 +11,14 @@ async function addOne(fault?: NetworkFault) {
   const ctx = facebookContext(t);
   const externalId = await facebookAdapter.ensureAudience(ctx, { name: 'Errors', externalId: null });
   if (fault) await t.control({ faults: [{ network: 'facebook', ...fault } as FaultSpec] });
-  return failureOf(facebookAdapter.sendMembers(ctx, { audience: { name: 'Errors', externalId }, operation: 'ADD', records: [member(1), member(2)], idempotencyKey: 'k' }));
+  return failureOf(
+    facebookAdapter.sendMembers(ctx, {
+      audience: { name: 'Errors', externalId },
+      operation: 'ADD',
+      records: [member(1), member(2)],
+      idempotencyKey: 'k',
+    }),
+  );
 }
 
 describe('Facebook: Graph errors → failure kinds', () => {
@@ -42,13 +49,18 @@ describe('Facebook: Graph errors → failure kinds', () => {
   });
 
   it('X-App-Usage is read too', () => {
-    const error = mapFacebookError(fakeResponse(400, { error: { code: 4 } }, { 'x-app-usage': JSON.stringify({ call_count: 100, estimated_time_to_regain_access: 3 }) }), 'users');
+    const error = mapFacebookError(
+      fakeResponse(400, { error: { code: 4 } }, { 'x-app-usage': JSON.stringify({ call_count: 100, estimated_time_to_regain_access: 3 }) }),
+      'users',
+    );
     expect(error.waitMs).toBe(180_000);
   });
 
   it('1 and 2 (temporary / unknown) and HTTP 5xx → external', async () => {
     expect((await addOne({ kind: 'outage' })).kind, 'code 2 on a 503').toBe('external');
-    expect(mapFacebookError(fakeResponse(400, { error: { code: 1, message: 'An unknown error occurred' } }), 'users').kind).toBe('external');
+    expect(mapFacebookError(fakeResponse(400, { error: { code: 1, message: 'An unknown error occurred' } }), 'users').kind).toBe(
+      'external',
+    );
     expect(mapFacebookError(fakeResponse(500, 'oops'), 'events').kind).toBe('external');
   });
 
@@ -60,7 +72,14 @@ describe('Facebook: Graph errors → failure kinds', () => {
     const ctx = facebookContext(t);
     const externalId = await facebookAdapter.ensureAudience(ctx, { name: 'Gone', externalId: null });
     await fetch(`${t.url}/facebook/v27.0/${externalId}`, { method: 'DELETE', headers: { authorization: 'Bearer x' } });
-    const error = await failureOf(facebookAdapter.sendMembers(ctx, { audience: { name: 'Gone', externalId }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' }));
+    const error = await failureOf(
+      facebookAdapter.sendMembers(ctx, {
+        audience: { name: 'Gone', externalId },
+        operation: 'ADD',
+        records: [member(1)],
+        idempotencyKey: 'k',
+      }),
+    );
     expect(error.kind, error.message).toBe('audienceMissing');
   });
 
@@ -76,12 +95,16 @@ describe('Facebook: Graph errors → failure kinds', () => {
 
   it('a refused event batch → batchRejected; an unknown pixel → permanent', async () => {
     await t.control({ faults: [{ network: 'facebook', endpoint: 'events', kind: 'rejectBatch' }] });
-    expect((await failureOf(facebookAdapter.sendConversions!(facebookContext(t), { records: [conversion(1)], idempotencyKey: 'k' }))).kind).toBe('batchRejected');
+    expect(
+      (await failureOf(facebookAdapter.sendConversions!(facebookContext(t), { records: [conversion(1)], idempotencyKey: 'k' }))).kind,
+    ).toBe('batchRejected');
     expect(mapFacebookError(fakeResponse(400, { error: { code: 100, error_subcode: 33 } }), 'events').kind).toBe('permanent');
   });
 
   it('another code (terms not accepted, a policy block) → permanent: splitting would reject every record for nothing', () => {
-    expect(mapFacebookError(fakeResponse(400, { error: { code: 2655, message: 'Terms of service not accepted' } }), 'users').kind).toBe('permanent');
+    expect(mapFacebookError(fakeResponse(400, { error: { code: 2655, message: 'Terms of service not accepted' } }), 'users').kind).toBe(
+      'permanent',
+    );
     expect(mapFacebookError(fakeResponse(400, '<html>bad request</html>'), 'users').kind).toBe('permanent');
   });
 });

@@ -6,7 +6,8 @@ import { facebookAdapter } from './facebookAdapter.ts';
 import { facebookContext } from '../../../test/support/adapters/facebookTestSupport.ts';
 
 const t = useSimulator();
-const audiencesNamed = (name: string) => [...t.started.simulator.state.facebook.audiences.values()].filter((a) => a.name === name && !a.deleted);
+const audiencesNamed = (name: string) =>
+  [...t.started.simulator.state.facebook.audiences.values()].filter((a) => a.name === name && !a.deleted);
 
 describe('Facebook: a lost audience-creation answer', () => {
   for (const mode of ['resetAfterProcessing', 'unavailableAfterProcessing'] as const) {
@@ -18,19 +19,30 @@ describe('Facebook: a lost audience-creation answer', () => {
       expect(audiencesNamed('Lapsed buyers'), 'Meta made the audience despite the lost answer').toHaveLength(1);
 
       const id = await facebookAdapter.ensureAudience(ctx, { name: 'Lapsed buyers', externalId: null });
-      expect(audiencesNamed('Lapsed buyers').map((a) => a.id), 'the retry reused it: still exactly one').toEqual([id]);
+      expect(
+        audiencesNamed('Lapsed buyers').map((a) => a.id),
+        'the retry reused it: still exactly one',
+      ).toEqual([id]);
       const retry = ctx.apiCalls.slice(2).map((c) => c.method);
       expect(retry, 'the retry only looked the audience up').toEqual(['GET']);
       const lookup = new URL(ctx.apiCalls[2]!.url);
-      expect(JSON.parse(lookup.searchParams.get('filtering')!), 'looked up by exact name').toEqual([{ field: 'name', operator: 'EQUAL', value: 'Lapsed buyers' }]);
+      expect(JSON.parse(lookup.searchParams.get('filtering')!), 'looked up by exact name').toEqual([
+        { field: 'name', operator: 'EQUAL', value: 'Lapsed buyers' },
+      ]);
       expect(lookup.searchParams.get('fields')).toBe('id,name,description');
     });
   }
 
   it('does not take an audience of another ad account, a deleted one, or one whose name only contains it', async () => {
-    const other = await facebookAdapter.ensureAudience(facebookContext(t, { adAccountId: 'act_999' }), { name: 'Winback', externalId: null });
+    const other = await facebookAdapter.ensureAudience(facebookContext(t, { adAccountId: 'act_999' }), {
+      name: 'Winback',
+      externalId: null,
+    });
     const deleted = await facebookAdapter.ensureAudience(facebookContext(t), { name: 'Winback', externalId: null });
-    const removed = await fetch(`${t.url}/facebook/v27.0/${deleted}`, { method: 'DELETE', headers: { authorization: 'Bearer someone-in-ads-manager' } });
+    const removed = await fetch(`${t.url}/facebook/v27.0/${deleted}`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer someone-in-ads-manager' },
+    });
     expect(removed.status, 'the audience was deleted in Meta').toBe(200);
     await facebookAdapter.ensureAudience(facebookContext(t), { name: 'Winback 2024', externalId: null });
 
@@ -55,7 +67,10 @@ describe('Facebook: a lost audience-creation answer', () => {
     await t.control({ faults: [{ network: 'facebook', endpoint: 'listCustomAudiences', kind: 'outage', count: 1 }] });
     const ctx = facebookContext(t);
     expect((await failureOf(facebookAdapter.ensureAudience(ctx, { name: 'Blind', externalId: null }))).kind).toBe('external');
-    expect(ctx.apiCalls.map((c) => c.method), 'no create after a failed lookup').toEqual(['GET']);
+    expect(
+      ctx.apiCalls.map((c) => c.method),
+      'no create after a failed lookup',
+    ).toEqual(['GET']);
     expect(audiencesNamed('Blind')).toHaveLength(0);
   });
 });

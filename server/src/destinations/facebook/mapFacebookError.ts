@@ -44,7 +44,10 @@ export function mapFacebookError(response: HttpResponse, endpoint: FacebookEndpo
     return new DeliveryError('external', `Meta unavailable: ${detail}`);
   }
   if (code !== undefined && AUDIENCE_MISSING_CODES.has(code)) {
-    return new DeliveryError(endpoint === 'users' ? 'audienceMissing' : 'permanent', `Meta custom audience missing or not shared: ${detail}`);
+    return new DeliveryError(
+      endpoint === 'users' ? 'audienceMissing' : 'permanent',
+      `Meta custom audience missing or not shared: ${detail}`,
+    );
   }
   if (code === 100 && subcode === 33) {
     // "object does not exist": the audience on users; the pixel or the ad account elsewhere, which no resend fixes

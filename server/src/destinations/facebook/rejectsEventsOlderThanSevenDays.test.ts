@@ -16,12 +16,18 @@ describe('Facebook: events older than 7 days', () => {
       idempotencyKey: 'paidsync-8-0-3',
     });
     expect(result.rejected).toEqual([{ key: 'evt-2', reason: expect.stringMatching(/older than 7 days/) }]);
-    expect(t.started.simulator.state.facebook.events.map((e) => e.event.event_id), 'the recent events reached Meta').toEqual(['evt-1', 'evt-3']);
+    expect(
+      t.started.simulator.state.facebook.events.map((e) => e.event.event_id),
+      'the recent events reached Meta',
+    ).toEqual(['evt-1', 'evt-3']);
   });
 
   it('sends nothing when every event is too old', async () => {
     const ctx = facebookContext(t);
-    const result = await facebookAdapter.sendConversions!(ctx, { records: [conversion(1, { occurredAt: new Date(Date.now() - 30 * DAY) })], idempotencyKey: 'k' });
+    const result = await facebookAdapter.sendConversions!(ctx, {
+      records: [conversion(1, { occurredAt: new Date(Date.now() - 30 * DAY) })],
+      idempotencyKey: 'k',
+    });
     expect(result.rejected.map((r) => r.key)).toEqual(['evt-1']);
     expect(ctx.apiCalls, 'no request').toEqual([]);
   });
@@ -43,7 +49,10 @@ describe('Facebook: events older than 7 days', () => {
       const outcome = await sendSplittingOnRejection([conversion(1), old, conversion(3)], (batch, range) =>
         facebookAdapter.sendConversions!(ctx, { records: batch, idempotencyKey: `split-${range.offset}-${range.length}` }),
       );
-      expect(outcome.rejected.map((r) => r.key), 'only the old event is isolated').toEqual(['evt-2']);
+      expect(
+        outcome.rejected.map((r) => r.key),
+        'only the old event is isolated',
+      ).toEqual(['evt-2']);
       expect(ahead.simulator.state.facebook.events.map((e) => e.event.event_id).sort()).toEqual(['evt-1', 'evt-3']);
     });
   });

@@ -10,8 +10,18 @@ describe('Facebook: removing members', () => {
     const ctx = facebookContext(t);
     const audienceId = await facebookAdapter.ensureAudience(ctx, { name: 'Removes', externalId: null });
     const audience = { name: 'Removes', externalId: audienceId };
-    await facebookAdapter.sendMembers(ctx, { audience, operation: 'ADD', records: [member(1), member(2)], idempotencyKey: 'paidsync-1-0-2' });
-    const result = await facebookAdapter.sendMembers(ctx, { audience, operation: 'REMOVE', records: [member(1)], idempotencyKey: 'paidsync-2-0-1' });
+    await facebookAdapter.sendMembers(ctx, {
+      audience,
+      operation: 'ADD',
+      records: [member(1), member(2)],
+      idempotencyKey: 'paidsync-1-0-2',
+    });
+    const result = await facebookAdapter.sendMembers(ctx, {
+      audience,
+      operation: 'REMOVE',
+      records: [member(1)],
+      idempotencyKey: 'paidsync-2-0-1',
+    });
     expect(result.rejected).toEqual([]);
     expect(ctx.apiCalls.at(-1)!.method).toBe('DELETE');
     const members = t.started.simulator.state.facebook.audiences.get(audienceId)!.members;

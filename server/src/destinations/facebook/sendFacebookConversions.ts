@@ -23,7 +23,10 @@ export async function sendFacebookConversions(
   for (const record of batch.records) {
     const eventTime = record.occurredAt.getTime();
     if (now - eventTime > FACEBOOK_MAX_EVENT_AGE_MS) {
-      rejected.push({ key: record.key, reason: `event older than 7 days (occurred ${record.occurredAt.toISOString()}): Meta's Conversions API refuses it` });
+      rejected.push({
+        key: record.key,
+        reason: `event older than 7 days (occurred ${record.occurredAt.toISOString()}): Meta's Conversions API refuses it`,
+      });
       continue;
     }
     const userData = userDataOf(record);
@@ -37,7 +40,9 @@ export async function sendFacebookConversions(
       event_id: record.key,
       action_source: STORE_SALE.test(record.conversionName) ? 'physical_store' : 'system_generated',
       user_data: userData,
-      ...(record.value !== null ? { custom_data: { value: record.value, ...(record.currency ? { currency: record.currency.toUpperCase() } : {}) } } : {}),
+      ...(record.value !== null
+        ? { custom_data: { value: record.value, ...(record.currency ? { currency: record.currency.toUpperCase() } : {}) } }
+        : {}),
     });
   }
   for (let from = 0; from < events.length; from += FACEBOOK_MAX_EVENTS_PER_REQUEST) {
@@ -50,6 +55,7 @@ function userDataOf(record: ConversionRecord): MetaUserData & { fbc?: string } {
   const ids = record.identifiers?.ids as MetaIdentifiers | undefined;
   const data: MetaUserData & { fbc?: string } = ids ? metaUserData(ids) : {};
   // a click id is Meta's fbc parameter: fb.1.{click time ms}.{fbclid}
-  if (record.clickId) data.fbc = /^fb\.\d\./.test(record.clickId) ? record.clickId : `fb.1.${record.occurredAt.getTime()}.${record.clickId}`;
+  if (record.clickId)
+    data.fbc = /^fb\.\d\./.test(record.clickId) ? record.clickId : `fb.1.${record.occurredAt.getTime()}.${record.clickId}`;
   return data;
 }

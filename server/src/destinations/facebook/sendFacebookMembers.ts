@@ -57,7 +57,11 @@ export async function sendFacebookMembers(
  * sample that names a value of exactly one row of ours rejects that row. Invalid rows beyond the
  * samples cannot be told apart and count as sent.
  */
-function invalidRows(samples: UsersResponse['invalid_entry_samples'], rows: string[][], records: Array<{ key: string }>): BatchResult['rejected'] {
+function invalidRows(
+  samples: UsersResponse['invalid_entry_samples'],
+  rows: string[][],
+  records: Array<{ key: string }>,
+): BatchResult['rejected'] {
   if (!samples || typeof samples !== 'object' || Array.isArray(samples)) return [];
   // a value shared by several rows (a common first name's hash) identifies none of them
   const rowOf = new Map<string, number>();

@@ -11,7 +11,12 @@ describe('Google: adding members (Customer Match)', () => {
     const ctx = googleContext(t);
     const list = await googleAdapter.ensureAudience(ctx, { name: 'Adds', externalId: null });
     const records = [member(1), member(2), member(3)];
-    const result = await googleAdapter.sendMembers(ctx, { audience: { name: 'Adds', externalId: list }, operation: 'ADD', records, idempotencyKey: 'paidsync-1-0-3' });
+    const result = await googleAdapter.sendMembers(ctx, {
+      audience: { name: 'Adds', externalId: list },
+      operation: 'ADD',
+      records,
+      idempotencyKey: 'paidsync-1-0-3',
+    });
 
     expect(result).toEqual({ rejected: [], matchRate: 'MATCH_RANGE_51_TO_60' });
     expect(ctx.awaiting, 'AWAITING_RESPONSE while polling, then back').toEqual([true, false]);
@@ -27,7 +32,10 @@ describe('Google: adding members (Customer Match)', () => {
       'POST /sim/google/v26/customers/N/offlineUserDataJobs/N:addOperations',
       'POST /sim/google/v26/customers/N/offlineUserDataJobs/N:run',
     ]);
-    expect(calls.slice(3).every((c) => c === 'POST /sim/google/v26/customers/N/googleAds:search'), `then only polls, with GAQL: ${calls.slice(3)}`).toBe(true);
+    expect(
+      calls.slice(3).every((c) => c === 'POST /sim/google/v26/customers/N/googleAds:search'),
+      `then only polls, with GAQL: ${calls.slice(3)}`,
+    ).toBe(true);
     expect(calls.length, 'polled more than once: the job took 400 ms').toBeGreaterThan(4);
     const added = JSON.parse(sent[1]!.requestBody!);
     expect(added.enablePartialFailure).toBe(true);
@@ -43,7 +51,9 @@ describe('Google: adding members (Customer Match)', () => {
     const records = Array.from({ length: 4_000 }, (_, i) => member(i)); // 3 identifiers each: 12,000
     await googleAdapter.sendMembers(ctx, { audience: { name: 'Big', externalId: list }, operation: 'ADD', records, idempotencyKey: 'k' });
     const jobs = [...t.started.simulator.state.google.jobs.values()];
-    expect(jobs.map((j) => ({ calls: j.addOperationsCalls, operations: j.operations.length, status: j.status }))).toEqual([{ calls: 2, operations: 4_000, status: 'SUCCESS' }]);
+    expect(jobs.map((j) => ({ calls: j.addOperationsCalls, operations: j.operations.length, status: j.status }))).toEqual([
+      { calls: 2, operations: 4_000, status: 'SUCCESS' },
+    ]);
     expect(t.started.simulator.state.google.userLists.get(list)!.members.size).toBe(4_000);
   });
 });

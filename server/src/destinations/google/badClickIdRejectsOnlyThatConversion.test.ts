@@ -7,7 +7,17 @@ const t = useSimulator();
 
 describe('Google: partial failure on click conversions', () => {
   it('maps each failed row (HTTP 200 + partialFailureError) to its event as rejected with the code and message', async () => {
-    await t.control({ faults: [{ network: 'google', endpoint: 'uploadClickConversions', kind: 'rejectRecords', values: ['gclid-2', 'gclid-4'], reason: 'The click was not found.' }] });
+    await t.control({
+      faults: [
+        {
+          network: 'google',
+          endpoint: 'uploadClickConversions',
+          kind: 'rejectRecords',
+          values: ['gclid-2', 'gclid-4'],
+          reason: 'The click was not found.',
+        },
+      ],
+    });
     const ctx = googleContext(t);
     const result = await googleAdapter.sendConversions!(ctx, { records: [1, 2, 3, 4].map((n) => conversion(n)), idempotencyKey: 'k' });
     expect(ctx.apiCalls[0]!.status, 'Google answers 200 even with failed rows').toBe(200);

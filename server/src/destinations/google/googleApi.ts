@@ -38,7 +38,13 @@ export function googleSend(ctx: AdapterContext, method: 'GET' | 'POST', path: st
 }
 
 /** Sends one request; a non-2xx answer is thrown as the DeliveryError it maps to for this call. */
-export async function googleRequest(ctx: AdapterContext, call: GoogleCall, method: 'GET' | 'POST', path: string, body?: object): Promise<HttpResponse> {
+export async function googleRequest(
+  ctx: AdapterContext,
+  call: GoogleCall,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<HttpResponse> {
   const response = await googleSend(ctx, method, path, body);
   if (response.status < 200 || response.status >= 300) throw mapGoogleError(response, call);
   return response;

@@ -28,7 +28,15 @@ describe('Google offline conversions end to end', () => {
   it('rejects the event with the unknown click id, reason stored, and delivers the others', async () => {
     await control(t, {
       google: { jobDelayMs: 0 },
-      faults: [{ network: 'google', endpoint: 'uploadClickConversions', kind: 'rejectRecords', values: ['gclid-unknown'], reason: 'The click could not be found.' }],
+      faults: [
+        {
+          network: 'google',
+          endpoint: 'uploadClickConversions',
+          kind: 'rejectRecords',
+          values: ['gclid-unknown'],
+          reason: 'The click could not be found.',
+        },
+      ],
     });
     const google = await createDestination(t, {
       name: 'Google conversions',
@@ -37,12 +45,23 @@ describe('Google offline conversions end to end', () => {
       credentials: { accessToken: 'g-conv-token', developerToken: 'g-conv-dev' },
     });
     const configure = (enabled: boolean) =>
-      t.app.ok('mutation($ids: [ID!], $on: Boolean) { updatePaidConfiguration(input: { offlineConversionsEnabled: $on, conversionDestinationIds: $ids }) { offlineConversionsEnabled } }', { ids: [google], on: enabled });
+      t.app.ok(
+        'mutation($ids: [ID!], $on: Boolean) { updatePaidConfiguration(input: { offlineConversionsEnabled: $on, conversionDestinationIds: $ids }) { offlineConversionsEnabled } }',
+        { ids: [google], on: enabled },
+      );
     const people = customers('gconv', 4);
     await upsertCustomers(t, people);
     const capture = (i: number, clickId: string) =>
       t.app.ok('mutation($input: CapturePaidResponseInput!) { capturePaidResponse(input: $input) { duplicate } }', {
-        input: { eventId: `order-${i + 1}`, conversionName: 'Purchase', occurredAt: new Date(Date.now() - 3600_000).toISOString(), customerExternalId: people[i]!.externalId, clickId, value: 25 + i, currency: 'USD' },
+        input: {
+          eventId: `order-${i + 1}`,
+          conversionName: 'Purchase',
+          occurredAt: new Date(Date.now() - 3600_000).toISOString(),
+          customerExternalId: people[i]!.externalId,
+          clickId,
+          value: 25 + i,
+          currency: 'USD',
+        },
       });
 
     // captured together while offline conversions are on: the batcher hands them to a job
@@ -51,13 +70,23 @@ describe('Google offline conversions end to end', () => {
 
     const events = await eventsWhenSettled();
     const statusOf = Object.fromEntries(events.map((e) => [e.eventId, e.status]));
-    expect(statusOf, 'the bad click REJECTED, the others SUCCEEDED').toEqual({ 'order-1': 'SUCCEEDED', 'order-2': 'REJECTED', 'order-3': 'SUCCEEDED', 'order-4': 'SUCCEEDED' });
+    expect(statusOf, 'the bad click REJECTED, the others SUCCEEDED').toEqual({
+      'order-1': 'SUCCEEDED',
+      'order-2': 'REJECTED',
+      'order-3': 'SUCCEEDED',
+      'order-4': 'SUCCEEDED',
+    });
 
     const badJob = events.find((e) => e.eventId === 'order-2')!.syncJob!.id;
     const { job } = await waitForJob(t, badJob);
-    expect(job.rejectedRecords.edges.map((e) => e.node), 'the reason Google gave is stored').toEqual([
-      { primaryKey: 'order-2', reason: 'CLICK_NOT_FOUND: The click could not be found.' },
+    expect(
+      job.rejectedRecords.edges.map((e) => e.node),
+      'the reason Google gave is stored',
+    ).toEqual([{ primaryKey: 'order-2', reason: 'CLICK_NOT_FOUND: The click could not be found.' }]);
+    expect(t.sim.simulator.state.google.clickConversions.map((c) => c.conversion.orderId).sort(), 'Google recorded the good ones').toEqual([
+      'order-1',
+      'order-3',
+      'order-4',
     ]);
-    expect(t.sim.simulator.state.google.clickConversions.map((c) => c.conversion.orderId).sort(), 'Google recorded the good ones').toEqual(['order-1', 'order-3', 'order-4']);
   });
 });

@@ -12,7 +12,14 @@ async function addOne(fault?: NetworkFault) {
   const ctx = googleContext(t);
   const externalId = await googleAdapter.ensureAudience(ctx, { name: 'Errors', externalId: null });
   if (fault) await t.control({ faults: [{ network: 'google', ...fault } as FaultSpec] });
-  return failureOf(googleAdapter.sendMembers(ctx, { audience: { name: 'Errors', externalId }, operation: 'ADD', records: [member(1), member(2)], idempotencyKey: 'k' }));
+  return failureOf(
+    googleAdapter.sendMembers(ctx, {
+      audience: { name: 'Errors', externalId },
+      operation: 'ADD',
+      records: [member(1), member(2)],
+      idempotencyKey: 'k',
+    }),
+  );
 }
 
 describe('Google: errors → failure kinds', () => {
@@ -39,7 +46,14 @@ describe('Google: errors → failure kinds', () => {
   });
 
   it('CONCURRENT_MODIFICATION → external', () => {
-    const body = { error: { code: 409, status: 'ABORTED', message: 'Multiple requests', details: [{ errors: [{ errorCode: { databaseError: 'CONCURRENT_MODIFICATION' }, message: 'm' }] }] } };
+    const body = {
+      error: {
+        code: 409,
+        status: 'ABORTED',
+        message: 'Multiple requests',
+        details: [{ errors: [{ errorCode: { databaseError: 'CONCURRENT_MODIFICATION' }, message: 'm' }] }],
+      },
+    };
     expect(mapGoogleError(fakeResponse(409, body), 'jobOperation').kind).toBe('external');
   });
 
@@ -59,7 +73,12 @@ describe('Google: errors → failure kinds', () => {
     const ctx = googleContext(t);
     const externalId = await googleAdapter.ensureAudience(ctx, { name: 'Flaky poll', externalId: null });
     await t.control({ faults: [{ network: 'google', endpoint: 'search', kind: 'outage', count: 1 }] });
-    const result = await googleAdapter.sendMembers(ctx, { audience: { name: 'Flaky poll', externalId }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' });
+    const result = await googleAdapter.sendMembers(ctx, {
+      audience: { name: 'Flaky poll', externalId },
+      operation: 'ADD',
+      records: [member(1)],
+      idempotencyKey: 'k',
+    });
     expect(result.matchRate).toBeDefined();
     expect(t.started.simulator.state.google.jobs.size, 'one job, not a second upload').toBe(1);
   });
@@ -67,12 +86,21 @@ describe('Google: errors → failure kinds', () => {
   it('400 INVALID_ARGUMENT for the whole request → batchRejected (members and conversions)', async () => {
     expect((await addOne({ kind: 'rejectBatch', endpoint: 'addOperations' })).kind).toBe('batchRejected');
     await t.control({ faults: [{ network: 'google', endpoint: 'uploadClickConversions', kind: 'rejectBatch' }] });
-    expect((await failureOf(googleAdapter.sendConversions!(googleContext(t), { records: [conversion(1)], idempotencyKey: 'k' }))).kind).toBe('batchRejected');
+    expect(
+      (await failureOf(googleAdapter.sendConversions!(googleContext(t), { records: [conversion(1)], idempotencyKey: 'k' }))).kind,
+    ).toBe('batchRejected');
   });
 
   it('a removed or unknown user list → audienceMissing', async () => {
     const ctx = googleContext(t);
-    const error = await failureOf(googleAdapter.sendMembers(ctx, { audience: { name: 'Gone', externalId: 'customers/1234567890/userLists/999' }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' }));
+    const error = await failureOf(
+      googleAdapter.sendMembers(ctx, {
+        audience: { name: 'Gone', externalId: 'customers/1234567890/userLists/999' },
+        operation: 'ADD',
+        records: [member(1)],
+        idempotencyKey: 'k',
+      }),
+    );
     expect(error.kind, error.message).toBe('audienceMissing');
   });
 });

@@ -2,7 +2,16 @@
 // offline user data job, then COMPLETED.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { control, createDestination, createSegment, customers, triggerSegmentSync, upsertCustomers, useEndToEnd, waitForJob } from '../../../test/support/endToEndSupport.ts';
+import {
+  control,
+  createDestination,
+  createSegment,
+  customers,
+  triggerSegmentSync,
+  upsertCustomers,
+  useEndToEnd,
+  waitForJob,
+} from '../../../test/support/endToEndSupport.ts';
 
 const t = useEndToEnd();
 
@@ -18,7 +27,12 @@ describe('Google segment sync end to end', () => {
     });
     const people = customers('gsync', 5);
     await upsertCustomers(t, people);
-    const segment = await createSegment(t, 'Google e2e segment', [google], people.map((p) => p.externalId));
+    const segment = await createSegment(
+      t,
+      'Google e2e segment',
+      [google],
+      people.map((p) => p.externalId),
+    );
     const [job] = await triggerSegmentSync(t, segment);
     expect(job?.destinationType).toBe('GOOGLE_ADS');
 
@@ -29,11 +43,13 @@ describe('Google segment sync end to end', () => {
     expect(done.recordsAdded).toBe(5);
 
     const lists = [...t.sim.simulator.state.google.userLists.values()];
-    expect(lists.map((l) => [l.name, l.members.size]), 'one user list holding the five customers').toEqual([['Google e2e segment', 5]]);
-    const { destination } = await t.app.ok<{ destination: { audiences: Array<{ externalId: string; memberCount: number; matchRate: string | null }> } }>(
-      'query($id: ID!) { destination(id: $id) { audiences { externalId memberCount matchRate } } }',
-      { id: google },
-    );
+    expect(
+      lists.map((l) => [l.name, l.members.size]),
+      'one user list holding the five customers',
+    ).toEqual([['Google e2e segment', 5]]);
+    const { destination } = await t.app.ok<{
+      destination: { audiences: Array<{ externalId: string; memberCount: number; matchRate: string | null }> };
+    }>('query($id: ID!) { destination(id: $id) { audiences { externalId memberCount matchRate } } }', { id: google });
     expect(destination.audiences).toEqual([{ externalId: lists[0]!.resourceName, memberCount: 5, matchRate: 'MATCH_RANGE_81_TO_90' }]);
 
     // the wait was spent polling the job with GAQL, as the real API requires (it has no GET on a job)
@@ -46,8 +62,14 @@ describe('Google segment sync end to end', () => {
       );
       const polls = rows.filter((r) => r.url.endsWith('/googleAds:search') && r.request_body?.includes('FROM offline_user_data_job'));
       expect(polls.length, 'polled while AWAITING_RESPONSE: the job took 1.5 s').toBeGreaterThan(1);
-      expect(rows.filter((r) => r.method === 'GET'), 'no GET on the job').toEqual([]);
-      expect(JSON.parse(polls.at(-1)!.response_body!).results[0].offlineUserDataJob).toMatchObject({ status: 'SUCCESS', operationMetadata: { matchRateRange: 'MATCH_RANGE_81_TO_90' } });
+      expect(
+        rows.filter((r) => r.method === 'GET'),
+        'no GET on the job',
+      ).toEqual([]);
+      expect(JSON.parse(polls.at(-1)!.response_body!).results[0].offlineUserDataJob).toMatchObject({
+        status: 'SUCCESS',
+        operationMetadata: { matchRateRange: 'MATCH_RANGE_81_TO_90' },
+      });
     } finally {
       await db.end();
     }

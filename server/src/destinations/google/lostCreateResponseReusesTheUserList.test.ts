@@ -32,9 +32,17 @@ describe('Google: a lost user-list creation answer', () => {
       expect(listsNamed('Lapsed buyers'), 'Google made the list despite the lost answer').toHaveLength(1);
 
       const resourceName = await googleAdapter.ensureAudience(ctx, { name: 'Lapsed buyers', externalId: null });
-      expect(listsNamed('Lapsed buyers').map((l) => l.resourceName), 'the retry reused it: still exactly one').toEqual([resourceName]);
-      expect(ctx.apiCalls.slice(2).map((c) => new URL(c.url).pathname), 'the retry only searched').toEqual(['/sim/google/v26/customers/1234567890/googleAds:search']);
-      expect(searchQueries(ctx).at(-1)).toBe("SELECT user_list.resource_name, user_list.name, user_list.description, user_list.membership_status FROM user_list WHERE user_list.name = 'Lapsed buyers'");
+      expect(
+        listsNamed('Lapsed buyers').map((l) => l.resourceName),
+        'the retry reused it: still exactly one',
+      ).toEqual([resourceName]);
+      expect(
+        ctx.apiCalls.slice(2).map((c) => new URL(c.url).pathname),
+        'the retry only searched',
+      ).toEqual(['/sim/google/v26/customers/1234567890/googleAds:search']);
+      expect(searchQueries(ctx).at(-1)).toBe(
+        "SELECT user_list.resource_name, user_list.name, user_list.description, user_list.membership_status FROM user_list WHERE user_list.name = 'Lapsed buyers'",
+      );
     });
   }
 
@@ -43,7 +51,9 @@ describe('Google: a lost user-list creation answer', () => {
     const existing = await madeElsewhere(name);
     const ctx = googleContext(t);
     expect(await googleAdapter.ensureAudience(ctx, { name, externalId: null }), 'found by its exact name').toBe(existing);
-    expect(searchQueries(ctx)).toEqual([String.raw`SELECT user_list.resource_name, user_list.name, user_list.description, user_list.membership_status FROM user_list WHERE user_list.name = 'Ann\'s "best" \\ buyers'`]);
+    expect(searchQueries(ctx)).toEqual([
+      String.raw`SELECT user_list.resource_name, user_list.name, user_list.description, user_list.membership_status FROM user_list WHERE user_list.name = 'Ann\'s "best" \\ buyers'`,
+    ]);
   });
 
   it('answered NAME_ALREADY_USED (made between the lookup and the create), takes the list a second search finds', async () => {

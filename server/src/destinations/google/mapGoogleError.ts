@@ -54,7 +54,12 @@ export function mapGoogleError(response: HttpResponse, call: GoogleCall): Delive
   if (http === 403 || status?.status === 'PERMISSION_DENIED' || families.has('authorizationError')) {
     return new DeliveryError('auth', `Google Ads denied access: ${detail}`);
   }
-  if (http === 429 || status?.status === 'RESOURCE_EXHAUSTED' || codes.has('RESOURCE_EXHAUSTED') || codes.has('RESOURCE_TEMPORARILY_EXHAUSTED')) {
+  if (
+    http === 429 ||
+    status?.status === 'RESOURCE_EXHAUSTED' ||
+    codes.has('RESOURCE_EXHAUSTED') ||
+    codes.has('RESOURCE_TEMPORARILY_EXHAUSTED')
+  ) {
     return new DeliveryError('throttled', `Google Ads quota exhausted: ${detail}`, { waitMs: retryDelayMs(response, status, errors) });
   }
   if (codes.has('CONCURRENT_MODIFICATION') || http >= 500 || TRANSIENT_STATUSES.has(status?.status ?? '') || http === 408) {
@@ -65,13 +70,15 @@ export function mapGoogleError(response: HttpResponse, call: GoogleCall): Delive
   }
   if (http === 404) {
     // the job we just made vanished: make a new one on the next attempt
-    if (call === 'jobOperation' || call === 'pollJob') return new DeliveryError('external', `Google Ads lost the offline user data job: ${detail}`);
+    if (call === 'jobOperation' || call === 'pollJob')
+      return new DeliveryError('external', `Google Ads lost the offline user data job: ${detail}`);
     if (call === 'createJob') return new DeliveryError('audienceMissing', `Google Ads user list missing: ${detail}`);
     return new DeliveryError('permanent', `Google Ads customer or resource not found: ${detail}`);
   }
   if (http === 400 || status?.status === 'INVALID_ARGUMENT') {
     // something in the batch: split it to find the records (creating a list has nothing to split)
-    if (call === 'jobOperation' || call === 'uploadConversions') return new DeliveryError('batchRejected', `Google Ads refused the batch: ${detail}`);
+    if (call === 'jobOperation' || call === 'uploadConversions')
+      return new DeliveryError('batchRejected', `Google Ads refused the batch: ${detail}`);
     return new DeliveryError('permanent', `Google Ads refused the request: ${detail}`);
   }
   return new DeliveryError('permanent', `Google Ads refused the request: ${detail}`);
@@ -87,10 +94,7 @@ function describe(response: HttpResponse, status: GoogleStatus | null, errors: G
 
 /** RetryInfo.retryDelay ("30s"), a quota error's retryDelay, or Retry-After; null when none says. */
 function retryDelayMs(response: HttpResponse, status: GoogleStatus | null, errors: GoogleAdsError[]): number | null {
-  const delays = [
-    ...(status?.details ?? []).map((d) => d?.retryDelay),
-    ...errors.map((e) => e.details?.quotaErrorDetails?.retryDelay),
-  ];
+  const delays = [...(status?.details ?? []).map((d) => d?.retryDelay), ...errors.map((e) => e.details?.quotaErrorDetails?.retryDelay)];
   let best: number | null = null;
   for (const delay of delays) {
     const ms = durationMs(delay);

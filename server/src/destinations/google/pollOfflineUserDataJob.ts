@@ -56,15 +56,23 @@ export async function pollOfflineUserDataJob(ctx: AdapterContext, resourceName: 
       if (!job) throw new DeliveryError('external', `Google Ads search returned no offline user data job ${resourceName}`);
       failed = 0;
     } catch (error) {
-      if (!isDeliveryError(error) || (error.kind !== 'external' && error.kind !== 'throttled') || ++failed >= googlePolling.maxFailedPolls) throw error;
+      if (!isDeliveryError(error) || (error.kind !== 'external' && error.kind !== 'throttled') || ++failed >= googlePolling.maxFailedPolls)
+        throw error;
       if (error.waitMs) delay = Math.max(delay, error.waitMs);
       continue;
     }
     if (job.status === 'SUCCESS' || job.status === 'FAILED') {
-      return { status: job.status, failureReason: job.failureReason ?? null, matchRateRange: job.operationMetadata?.matchRateRange ?? null };
+      return {
+        status: job.status,
+        failureReason: job.failureReason ?? null,
+        matchRateRange: job.operationMetadata?.matchRateRange ?? null,
+      };
     }
     if (Date.now() - started > googlePolling.timeoutMs) {
-      throw new DeliveryError('external', `Google Ads offline user data job ${resourceName} still ${job.status ?? 'unknown'} after ${Math.round(googlePolling.timeoutMs / 60_000)} minutes`);
+      throw new DeliveryError(
+        'external',
+        `Google Ads offline user data job ${resourceName} still ${job.status ?? 'unknown'} after ${Math.round(googlePolling.timeoutMs / 60_000)} minutes`,
+      );
     }
   }
 }

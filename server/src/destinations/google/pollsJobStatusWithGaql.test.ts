@@ -15,7 +15,12 @@ afterEach(() => {
 async function addMembers(name: string) {
   const ctx = googleContext(t);
   const list = await googleAdapter.ensureAudience(ctx, { name, externalId: null });
-  const sent = googleAdapter.sendMembers(ctx, { audience: { name, externalId: list }, operation: 'ADD', records: [member(1), member(2)], idempotencyKey: 'k' });
+  const sent = googleAdapter.sendMembers(ctx, {
+    audience: { name, externalId: list },
+    operation: 'ADD',
+    records: [member(1), member(2)],
+    idempotencyKey: 'k',
+  });
   return { ctx, sent };
 }
 
@@ -33,15 +38,21 @@ describe('Google: polling an offline user data job with GAQL', () => {
         'SELECT offline_user_data_job.resource_name, offline_user_data_job.status, offline_user_data_job.failure_reason, ' +
         `offline_user_data_job.operation_metadata.match_rate_range FROM offline_user_data_job WHERE offline_user_data_job.resource_name = '${job}'`,
     });
-    expect(polls.map((c) => JSON.parse(c.responseBody!).results[0].offlineUserDataJob.status), 'RUNNING until SUCCESS').toEqual([
-      ...Array(polls.length - 1).fill('RUNNING'),
-      'SUCCESS',
-    ]);
-    expect(ctx.apiCalls.filter((c) => c.method === 'GET'), 'no GET on the job: the real API has none').toEqual([]);
+    expect(
+      polls.map((c) => JSON.parse(c.responseBody!).results[0].offlineUserDataJob.status),
+      'RUNNING until SUCCESS',
+    ).toEqual([...Array(polls.length - 1).fill('RUNNING'), 'SUCCESS']);
+    expect(
+      ctx.apiCalls.filter((c) => c.method === 'GET'),
+      'no GET on the job: the real API has none',
+    ).toEqual([]);
   });
 
   it('a job that ends FAILED fails the batch as external, naming the failure reason', async () => {
-    await t.control({ google: { jobDelayMs: 0 }, faults: [{ network: 'google', kind: 'failJob', count: 1, reason: 'INSUFFICIENT_MATCHED_TRANSACTIONS' }] });
+    await t.control({
+      google: { jobDelayMs: 0 },
+      faults: [{ network: 'google', kind: 'failJob', count: 1, reason: 'INSUFFICIENT_MATCHED_TRANSACTIONS' }],
+    });
     const { sent } = await addMembers('Failing');
     const error = await failureOf(sent);
     expect(error.kind, error.message).toBe('external');

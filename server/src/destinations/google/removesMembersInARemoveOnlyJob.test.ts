@@ -15,7 +15,13 @@ describe('Google: removing members', () => {
     const result = await googleAdapter.sendMembers(ctx, { audience, operation: 'REMOVE', records: [member(1)], idempotencyKey: 'r' });
     expect(result.rejected).toEqual([]);
     const jobs = [...t.started.simulator.state.google.jobs.values()];
-    expect(jobs.map((j) => [j.operationKind, j.status]), 'two jobs, never mixed').toEqual([['create', 'SUCCESS'], ['remove', 'SUCCESS']]);
+    expect(
+      jobs.map((j) => [j.operationKind, j.status]),
+      'two jobs, never mixed',
+    ).toEqual([
+      ['create', 'SUCCESS'],
+      ['remove', 'SUCCESS'],
+    ]);
     const members = t.started.simulator.state.google.userLists.get(list)!.members;
     expect(members.has(emailOf(member(1))), 'removed').toBe(false);
     expect(members.has(emailOf(member(2))), 'kept').toBe(true);

@@ -9,9 +9,13 @@ import { errorCodeOf, googleErrorsOf } from './mapGoogleError.ts';
 export const GOOGLE_MAX_CONVERSIONS_PER_REQUEST = 2_000;
 const ALREADY_DELIVERED = new Set(['CLICK_CONVERSION_ALREADY_EXISTS']);
 
-export async function sendGoogleConversions(ctx: AdapterContext, batch: { records: ConversionRecord[]; idempotencyKey: string }): Promise<BatchResult> {
+export async function sendGoogleConversions(
+  ctx: AdapterContext,
+  batch: { records: ConversionRecord[]; idempotencyKey: string },
+): Promise<BatchResult> {
   const actionId = ctx.destination.settings.conversionActionId;
-  if (!actionId) throw new DeliveryError('permanent', 'the Google Ads destination has no conversionActionId setting, which conversions need');
+  if (!actionId)
+    throw new DeliveryError('permanent', 'the Google Ads destination has no conversionActionId setting, which conversions need');
   const cid = customerId(ctx);
   const rejected: BatchResult['rejected'] = [];
   const sendable: ConversionRecord[] = [];
@@ -33,7 +37,9 @@ export async function sendGoogleConversions(ctx: AdapterContext, batch: { record
       })),
       partialFailure: true,
     });
-    rejected.push(...rowFailures(response.json<{ partialFailureError?: { message?: string; details?: never } }>()?.partialFailureError, chunk));
+    rejected.push(
+      ...rowFailures(response.json<{ partialFailureError?: { message?: string; details?: never } }>()?.partialFailureError, chunk),
+    );
   }
   return { rejected };
 }
@@ -43,7 +49,10 @@ export function googleDateTime(at: Date): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
 }
 
-function rowFailures(partialFailureError: { message?: string; details?: never } | undefined, chunk: ConversionRecord[]): BatchResult['rejected'] {
+function rowFailures(
+  partialFailureError: { message?: string; details?: never } | undefined,
+  chunk: ConversionRecord[],
+): BatchResult['rejected'] {
   if (!partialFailureError) return [];
   const byIndex = new Map<number, string>();
   let unplaced: string | null = null;

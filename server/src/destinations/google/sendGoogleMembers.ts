@@ -28,7 +28,10 @@ export async function sendGoogleMembers(
     job: {
       type: 'CUSTOMER_MATCH_USER_LIST',
       // only customers who gave ad consent are ever sent
-      customerMatchUserListMetadata: { userList: batch.audience.externalId, consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } },
+      customerMatchUserListMetadata: {
+        userList: batch.audience.externalId,
+        consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' },
+      },
     },
   });
   const job = created.json<{ resourceName?: string }>()?.resourceName;

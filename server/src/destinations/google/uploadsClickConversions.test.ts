@@ -9,7 +9,10 @@ const t = useSimulator();
 describe('Google: click conversion upload', () => {
   it('sends gclid, the conversion action, "yyyy-mm-dd hh:mm:ss+00:00", value, currency and the event id as orderId', async () => {
     const ctx = googleContext(t);
-    const result = await googleAdapter.sendConversions!(ctx, { records: [conversion(1), conversion(2, { value: null, currency: null })], idempotencyKey: 'k' });
+    const result = await googleAdapter.sendConversions!(ctx, {
+      records: [conversion(1), conversion(2, { value: null, currency: null })],
+      idempotencyKey: 'k',
+    });
     expect(result.rejected).toEqual([]);
     const sent = t.started.simulator.state.google.clickConversions.map((c) => c.conversion);
     expect(sent[0]).toEqual({
@@ -20,7 +23,12 @@ describe('Google: click conversion upload', () => {
       currencyCode: 'EUR',
       orderId: 'evt-1',
     });
-    expect(sent[1], 'no value or currency when the event has none').toEqual({ gclid: 'gclid-2', conversionAction: 'customers/1234567890/conversionActions/987', conversionDateTime: '2026-11-20 09:30:15+00:00', orderId: 'evt-2' });
+    expect(sent[1], 'no value or currency when the event has none').toEqual({
+      gclid: 'gclid-2',
+      conversionAction: 'customers/1234567890/conversionActions/987',
+      conversionDateTime: '2026-11-20 09:30:15+00:00',
+      orderId: 'evt-2',
+    });
     expect(JSON.parse(ctx.apiCalls[0]!.requestBody!).partialFailure).toBe(true);
     expect(googleDateTime(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02 03:04:05+00:00');
   });
@@ -42,7 +50,10 @@ describe('Google: click conversion upload', () => {
   });
 
   it('needs a conversionActionId: without one the batch fails permanently', async () => {
-    const error = await googleAdapter.sendConversions!(googleContext(t, { conversionActionId: undefined }), { records: [conversion(1)], idempotencyKey: 'k' }).catch((e) => e);
+    const error = await googleAdapter.sendConversions!(googleContext(t, { conversionActionId: undefined }), {
+      records: [conversion(1)],
+      idempotencyKey: 'k',
+    }).catch((e) => e);
     expect(error).toMatchObject({ kind: 'permanent', message: expect.stringContaining('conversionActionId') });
   });
 });

@@ -7,8 +7,18 @@ import type { CustomerPii } from './customerPii.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 const pii = (over: Partial<CustomerPii>): CustomerPii => ({
-  externalId: 'c1', email: null, phone: null, firstName: null, lastName: null, city: null, state: null,
-  zip: null, country: null, dateOfBirth: null, gender: null, ...over,
+  externalId: 'c1',
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  city: null,
+  state: null,
+  zip: null,
+  country: null,
+  dateOfBirth: null,
+  gender: null,
+  ...over,
 });
 
 describe('a value that is already a SHA-256 digest', () => {

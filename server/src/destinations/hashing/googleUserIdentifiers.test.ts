@@ -5,8 +5,18 @@ import { googleUserIdentifiers, normalizeGoogle, type GoogleField } from './goog
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 const pii = (over: Partial<CustomerPii>): CustomerPii => ({
-  externalId: 'c1', email: null, phone: null, firstName: null, lastName: null, city: null, state: null,
-  zip: null, country: null, dateOfBirth: null, gender: null, ...over,
+  externalId: 'c1',
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  city: null,
+  state: null,
+  zip: null,
+  country: null,
+  dateOfBirth: null,
+  gender: null,
+  ...over,
 });
 
 describe('Google normalisation', () => {
@@ -33,8 +43,14 @@ describe('Google normalisation', () => {
 
 describe('googleUserIdentifiers', () => {
   const full = pii({
-    email: ' Jane.Doe@Example.COM ', phone: '+1 (555) 123-4567', firstName: 'José', lastName: "O'Brien",
-    country: 'us', zip: ' 94105 ', city: 'Ignored City', state: 'CA',
+    email: ' Jane.Doe@Example.COM ',
+    phone: '+1 (555) 123-4567',
+    firstName: 'José',
+    lastName: "O'Brien",
+    country: 'us',
+    zip: ' 94105 ',
+    city: 'Ignored City',
+    state: 'CA',
   });
 
   it('hashes email, E.164 phone and names; sends countryCode and postalCode in clear; never city/state', () => {
@@ -48,7 +64,10 @@ describe('googleUserIdentifiers', () => {
   it('sends addressInfo only when first name, last name, country and zip are all present', () => {
     for (const missing of ['firstName', 'lastName', 'country', 'zip'] as const) {
       const ids = googleUserIdentifiers({ ...full, [missing]: null });
-      expect(ids.some((id) => 'addressInfo' in id), `addressInfo without ${missing}`).toBe(false);
+      expect(
+        ids.some((id) => 'addressInfo' in id),
+        `addressInfo without ${missing}`,
+      ).toBe(false);
       expect(ids).toHaveLength(2);
     }
   });

@@ -11,10 +11,7 @@ export interface GoogleAddressInfo {
   countryCode: string;
   postalCode: string;
 }
-export type GoogleUserIdentifier =
-  | { hashedEmail: string }
-  | { hashedPhoneNumber: string }
-  | { addressInfo: GoogleAddressInfo };
+export type GoogleUserIdentifier = { hashedEmail: string } | { hashedPhoneNumber: string } | { addressInfo: GoogleAddressInfo };
 
 export type GoogleField = 'email' | 'phone' | 'firstName' | 'lastName' | 'countryCode' | 'postalCode';
 
@@ -24,7 +21,16 @@ export const GOOGLE_MAX_IDENTIFIERS_PER_USER = 20;
 const WHITESPACE_RUNS = /\s+/g;
 const PUNCTUATION = /[\p{P}\p{S}]+/gu;
 const TWO_LETTERS = /^[A-Z]{2}$/;
-const COUNTRY_ALIASES: Readonly<Record<string, string>> = { UK: 'GB', USA: 'US', GBR: 'GB', CAN: 'CA', MEX: 'MX', BRA: 'BR', DEU: 'DE', FRA: 'FR' };
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
+  UK: 'GB',
+  USA: 'US',
+  GBR: 'GB',
+  CAN: 'CA',
+  MEX: 'MX',
+  BRA: 'BR',
+  DEU: 'DE',
+  FRA: 'FR',
+};
 
 /** The string Google hashes (or sends in clear for countryCode/postalCode); null when empty. */
 export function normalizeGoogle(field: GoogleField, value: string | null | undefined, options?: HashingOptions): string | null {

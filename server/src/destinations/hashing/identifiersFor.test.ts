@@ -5,8 +5,17 @@ import { hasIdentifiers, identifiersFor } from './identifiersFor.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 const customer: CustomerPii = {
-  externalId: 'C-9', email: 'A@B.co', phone: '+33 6 12 34 56 78', firstName: 'Ana', lastName: 'Lee', city: 'Lyon',
-  state: null, zip: '69001', country: 'FR', dateOfBirth: '2001-12-31', gender: 'F',
+  externalId: 'C-9',
+  email: 'A@B.co',
+  phone: '+33 6 12 34 56 78',
+  firstName: 'Ana',
+  lastName: 'Lee',
+  city: 'Lyon',
+  state: null,
+  zip: '69001',
+  country: 'FR',
+  dateOfBirth: '2001-12-31',
+  gender: 'F',
 };
 
 describe('identifiersFor, per destination type', () => {
@@ -29,7 +38,10 @@ describe('identifiersFor, per destination type', () => {
   });
 
   it('LINKEDIN_ADS: userIds as sent', () => {
-    expect(identifiersFor('LINKEDIN_ADS', customer)).toEqual({ type: 'LINKEDIN_ADS', userIds: [{ idType: 'SHA256_EMAIL', idValue: digest('a@b.co') }] });
+    expect(identifiersFor('LINKEDIN_ADS', customer)).toEqual({
+      type: 'LINKEDIN_ADS',
+      userIds: [{ idType: 'SHA256_EMAIL', idValue: digest('a@b.co') }],
+    });
   });
 
   it('WEB and DMP: only the fields the settings chose, hashed the Meta way', () => {
@@ -49,7 +61,18 @@ describe('identifiersFor, per destination type', () => {
   });
 
   it('hasIdentifiers is false when only the external id is left', () => {
-    const empty: CustomerPii = { ...customer, email: null, phone: null, firstName: null, lastName: null, city: null, zip: null, country: null, dateOfBirth: null, gender: null };
+    const empty: CustomerPii = {
+      ...customer,
+      email: null,
+      phone: null,
+      firstName: null,
+      lastName: null,
+      city: null,
+      zip: null,
+      country: null,
+      dateOfBirth: null,
+      gender: null,
+    };
     for (const type of ['FACEBOOK_ADS', 'GOOGLE_ADS', 'LINKEDIN_ADS', 'WEB'] as const) {
       expect(hasIdentifiers(identifiersFor(type, empty)), type).toBe(false);
     }

@@ -31,11 +31,7 @@ export interface WebIdentifiers {
   ids: MetaIdentifiers;
 }
 export type DestinationIdentifiers =
-  | FacebookAdsIdentifiers
-  | GoogleAdsIdentifiers
-  | LinkedInAdsIdentifiers
-  | DmpIdentifiers
-  | WebIdentifiers;
+  FacebookAdsIdentifiers | GoogleAdsIdentifiers | LinkedInAdsIdentifiers | DmpIdentifiers | WebIdentifiers;
 
 export interface IdentifiersOptions extends HashingOptions {
   /** DMP/Web: which Meta fields to send; default all of META_SCHEMA */
@@ -70,8 +66,19 @@ export function hasIdentifiers(identifiers: DestinationIdentifiers): boolean {
 }
 
 const PII_OF: Readonly<Record<MetaSchemaField, keyof CustomerPii>> = {
-  EXTERN_ID: 'externalId', EMAIL: 'email', PHONE: 'phone', FN: 'firstName', LN: 'lastName', CT: 'city',
-  ST: 'state', ZIP: 'zip', COUNTRY: 'country', GEN: 'gender', DOBY: 'dateOfBirth', DOBM: 'dateOfBirth', DOBD: 'dateOfBirth',
+  EXTERN_ID: 'externalId',
+  EMAIL: 'email',
+  PHONE: 'phone',
+  FN: 'firstName',
+  LN: 'lastName',
+  CT: 'city',
+  ST: 'state',
+  ZIP: 'zip',
+  COUNTRY: 'country',
+  GEN: 'gender',
+  DOBY: 'dateOfBirth',
+  DOBM: 'dateOfBirth',
+  DOBD: 'dateOfBirth',
 };
 
 function chosenFields(pii: CustomerPii, fields: readonly MetaSchemaField[], options: HashingOptions): MetaIdentifiers {
@@ -82,4 +89,3 @@ function chosenFields(pii: CustomerPii, fields: readonly MetaSchemaField[], opti
   }
   return ids;
 }
-

@@ -5,8 +5,18 @@ import { linkedinUserIds } from './linkedinUserIds.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 const pii = (over: Partial<CustomerPii>): CustomerPii => ({
-  externalId: 'c1', email: null, phone: null, firstName: null, lastName: null, city: null, state: null,
-  zip: null, country: null, dateOfBirth: null, gender: null, ...over,
+  externalId: 'c1',
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  city: null,
+  state: null,
+  zip: null,
+  country: null,
+  dateOfBirth: null,
+  gender: null,
+  ...over,
 });
 
 describe('linkedinUserIds', () => {

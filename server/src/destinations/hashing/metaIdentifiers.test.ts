@@ -43,7 +43,19 @@ describe('metaIdentifiers', () => {
     expect(Object.keys(ids).sort()).toEqual(['COUNTRY', 'EMAIL', 'EXTERN_ID', 'LN', 'ST', 'ZIP']);
     expect(META_SCHEMA).toEqual(['EXTERN_ID', 'EMAIL', 'PHONE', 'FN', 'LN', 'CT', 'ST', 'ZIP', 'COUNTRY', 'GEN', 'DOBY', 'DOBM', 'DOBD']);
     expect(metaRow(ids)).toEqual([
-      'CUST-001', digest('zoe.ann@example.com'), '', '', digest('darcy'), '', digest('ny'), digest('10001'), digest('us'), '', '', '', '',
+      'CUST-001',
+      digest('zoe.ann@example.com'),
+      '',
+      '',
+      digest('darcy'),
+      '',
+      digest('ny'),
+      digest('10001'),
+      digest('us'),
+      '',
+      '',
+      '',
+      '',
     ]);
   });
 

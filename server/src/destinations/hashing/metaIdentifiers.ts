@@ -9,7 +9,19 @@ export type MetaIdentifiers = Partial<Record<MetaField, string>>;
 
 /** The column order of `payload.schema` for Custom Audience uploads; `metaRow` follows it. */
 export const META_SCHEMA = [
-  'EXTERN_ID', 'EMAIL', 'PHONE', 'FN', 'LN', 'CT', 'ST', 'ZIP', 'COUNTRY', 'GEN', 'DOBY', 'DOBM', 'DOBD',
+  'EXTERN_ID',
+  'EMAIL',
+  'PHONE',
+  'FN',
+  'LN',
+  'CT',
+  'ST',
+  'ZIP',
+  'COUNTRY',
+  'GEN',
+  'DOBY',
+  'DOBM',
+  'DOBD',
 ] as const satisfies readonly MetaField[];
 export type MetaSchemaField = (typeof META_SCHEMA)[number];
 

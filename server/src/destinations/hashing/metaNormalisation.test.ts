@@ -15,7 +15,7 @@ const vectors: [MetaField, string, string][] = [
   ['PHONE', '1-555-123-4567', '15551234567'],
   ['FN', '  José ', 'josé'],
   ['FN', 'Jose\u0301', 'josé'], // decomposed accent composes to the same letter
-  ['FN', "Zoë-Ann", 'zoëann'],
+  ['FN', 'Zoë-Ann', 'zoëann'],
   ['LN', "O'Brien Smith", 'obriensmith'],
   ['LN', 'MÜLLER', 'müller'],
   ['CT', 'San Francisco', 'sanfrancisco'],

@@ -6,20 +6,7 @@ import { phoneDigitsWithCountryCode } from './normalisePhone.ts';
 import { alreadyHashed } from './sha256Hex.ts';
 
 export type MetaField =
-  | 'EXTERN_ID'
-  | 'EMAIL'
-  | 'PHONE'
-  | 'FN'
-  | 'LN'
-  | 'CT'
-  | 'ST'
-  | 'ZIP'
-  | 'COUNTRY'
-  | 'GEN'
-  | 'DOBY'
-  | 'DOBM'
-  | 'DOBD'
-  | 'MADID';
+  'EXTERN_ID' | 'EMAIL' | 'PHONE' | 'FN' | 'LN' | 'CT' | 'ST' | 'ZIP' | 'COUNTRY' | 'GEN' | 'DOBY' | 'DOBM' | 'DOBD' | 'MADID';
 
 /** Never hashed: Meta matches them as sent. */
 export const META_UNHASHED_FIELDS: ReadonlySet<MetaField> = new Set<MetaField>(['EXTERN_ID', 'MADID']);
@@ -33,22 +20,94 @@ const DIGITS = /^\d+$/;
 
 // Full names people type into a state or country column, to the codes Meta wants.
 const US_STATES: Readonly<Record<string, string>> = {
-  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co',
-  connecticut: 'ct', delaware: 'de', districtofcolumbia: 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi',
-  idaho: 'id', illinois: 'il', indiana: 'in', iowa: 'ia', kansas: 'ks', kentucky: 'ky', louisiana: 'la',
-  maine: 'me', maryland: 'md', massachusetts: 'ma', michigan: 'mi', minnesota: 'mn', mississippi: 'ms',
-  missouri: 'mo', montana: 'mt', nebraska: 'ne', nevada: 'nv', newhampshire: 'nh', newjersey: 'nj',
-  newmexico: 'nm', newyork: 'ny', northcarolina: 'nc', northdakota: 'nd', ohio: 'oh', oklahoma: 'ok',
-  oregon: 'or', pennsylvania: 'pa', rhodeisland: 'ri', southcarolina: 'sc', southdakota: 'sd',
-  tennessee: 'tn', texas: 'tx', utah: 'ut', vermont: 'vt', virginia: 'va', washington: 'wa',
-  westvirginia: 'wv', wisconsin: 'wi', wyoming: 'wy', puertorico: 'pr',
+  alabama: 'al',
+  alaska: 'ak',
+  arizona: 'az',
+  arkansas: 'ar',
+  california: 'ca',
+  colorado: 'co',
+  connecticut: 'ct',
+  delaware: 'de',
+  districtofcolumbia: 'dc',
+  florida: 'fl',
+  georgia: 'ga',
+  hawaii: 'hi',
+  idaho: 'id',
+  illinois: 'il',
+  indiana: 'in',
+  iowa: 'ia',
+  kansas: 'ks',
+  kentucky: 'ky',
+  louisiana: 'la',
+  maine: 'me',
+  maryland: 'md',
+  massachusetts: 'ma',
+  michigan: 'mi',
+  minnesota: 'mn',
+  mississippi: 'ms',
+  missouri: 'mo',
+  montana: 'mt',
+  nebraska: 'ne',
+  nevada: 'nv',
+  newhampshire: 'nh',
+  newjersey: 'nj',
+  newmexico: 'nm',
+  newyork: 'ny',
+  northcarolina: 'nc',
+  northdakota: 'nd',
+  ohio: 'oh',
+  oklahoma: 'ok',
+  oregon: 'or',
+  pennsylvania: 'pa',
+  rhodeisland: 'ri',
+  southcarolina: 'sc',
+  southdakota: 'sd',
+  tennessee: 'tn',
+  texas: 'tx',
+  utah: 'ut',
+  vermont: 'vt',
+  virginia: 'va',
+  washington: 'wa',
+  westvirginia: 'wv',
+  wisconsin: 'wi',
+  wyoming: 'wy',
+  puertorico: 'pr',
 };
 const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
-  usa: 'us', unitedstates: 'us', unitedstatesofamerica: 'us', uk: 'gb', gbr: 'gb', unitedkingdom: 'gb',
-  greatbritain: 'gb', can: 'ca', canada: 'ca', mex: 'mx', mexico: 'mx', bra: 'br', brazil: 'br', brasil: 'br',
-  deu: 'de', germany: 'de', fra: 'fr', france: 'fr', esp: 'es', spain: 'es', ita: 'it', italy: 'it',
-  prt: 'pt', portugal: 'pt', nld: 'nl', netherlands: 'nl', aus: 'au', australia: 'au', ind: 'in', india: 'in',
-  jpn: 'jp', japan: 'jp', irl: 'ie', ireland: 'ie',
+  usa: 'us',
+  unitedstates: 'us',
+  unitedstatesofamerica: 'us',
+  uk: 'gb',
+  gbr: 'gb',
+  unitedkingdom: 'gb',
+  greatbritain: 'gb',
+  can: 'ca',
+  canada: 'ca',
+  mex: 'mx',
+  mexico: 'mx',
+  bra: 'br',
+  brazil: 'br',
+  brasil: 'br',
+  deu: 'de',
+  germany: 'de',
+  fra: 'fr',
+  france: 'fr',
+  esp: 'es',
+  spain: 'es',
+  ita: 'it',
+  italy: 'it',
+  prt: 'pt',
+  portugal: 'pt',
+  nld: 'nl',
+  netherlands: 'nl',
+  aus: 'au',
+  australia: 'au',
+  ind: 'in',
+  india: 'in',
+  jpn: 'jp',
+  japan: 'jp',
+  irl: 'ie',
+  ireland: 'ie',
 };
 const GENDERS: Readonly<Record<string, string>> = { m: 'm', male: 'm', man: 'm', f: 'f', female: 'f', woman: 'f' };
 

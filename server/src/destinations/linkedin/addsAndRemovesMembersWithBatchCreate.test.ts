@@ -10,7 +10,12 @@ describe('LinkedIn: adding and removing members', () => {
     const ctx = linkedinContext(t);
     const id = await linkedinAdapter.ensureAudience(ctx, { name: 'Adds', externalId: null });
     const records = [member(1), member(2), member(3)];
-    const result = await linkedinAdapter.sendMembers(ctx, { audience: { name: 'Adds', externalId: id }, operation: 'ADD', records, idempotencyKey: 'k' });
+    const result = await linkedinAdapter.sendMembers(ctx, {
+      audience: { name: 'Adds', externalId: id },
+      operation: 'ADD',
+      records,
+      idempotencyKey: 'k',
+    });
     expect(result.rejected).toEqual([]);
     const members = t.started.simulator.state.linkedin.segments.get(id)!.members;
     expect(members.size).toBe(3);
@@ -36,8 +41,16 @@ describe('LinkedIn: adding and removing members', () => {
   it('sends a batch over 5,000 in several requests', async () => {
     const ctx = linkedinContext(t);
     const id = await linkedinAdapter.ensureAudience(ctx, { name: 'Big', externalId: null });
-    await linkedinAdapter.sendMembers(ctx, { audience: { name: 'Big', externalId: id }, operation: 'ADD', records: Array.from({ length: 6_000 }, (_, i) => member(i)), idempotencyKey: 'k' });
-    expect(ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname.replace(/\d+/g, 'N')}`), 'lookup, creation and two user requests').toEqual([
+    await linkedinAdapter.sendMembers(ctx, {
+      audience: { name: 'Big', externalId: id },
+      operation: 'ADD',
+      records: Array.from({ length: 6_000 }, (_, i) => member(i)),
+      idempotencyKey: 'k',
+    });
+    expect(
+      ctx.apiCalls.map((c) => `${c.method} ${new URL(c.url).pathname.replace(/\d+/g, 'N')}`),
+      'lookup, creation and two user requests',
+    ).toEqual([
       'GET /sim/linkedin/rest/dmpSegments',
       'POST /sim/linkedin/rest/dmpSegments',
       'POST /sim/linkedin/rest/dmpSegments/N/users',

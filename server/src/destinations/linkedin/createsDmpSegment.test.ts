@@ -9,8 +9,15 @@ describe('LinkedIn: ensureAudience', () => {
   it('POSTs /rest/dmpSegments for the sponsored account and takes the id from x-restli-id', async () => {
     const ctx = linkedinContext(t);
     const id = await linkedinAdapter.ensureAudience(ctx, { name: 'VIP buyers', externalId: null });
-    expect(t.started.simulator.state.linkedin.segments.get(id), `segment ${id} exists`).toMatchObject({ name: 'VIP buyers', account: 'urn:li:sponsoredAccount:507', type: 'USER' });
-    expect(ctx.apiCalls.map((c) => [c.method, new URL(c.url).pathname, c.status]), 'a lookup in the account, then the create').toEqual([
+    expect(t.started.simulator.state.linkedin.segments.get(id), `segment ${id} exists`).toMatchObject({
+      name: 'VIP buyers',
+      account: 'urn:li:sponsoredAccount:507',
+      type: 'USER',
+    });
+    expect(
+      ctx.apiCalls.map((c) => [c.method, new URL(c.url).pathname, c.status]),
+      'a lookup in the account, then the create',
+    ).toEqual([
       ['GET', '/sim/linkedin/rest/dmpSegments', 200],
       ['POST', '/sim/linkedin/rest/dmpSegments', 201],
     ]);

@@ -50,7 +50,9 @@ async function findSegmentByName(ctx: AdapterContext, name: string): Promise<str
     const body = response.json<{ elements?: Array<{ id?: unknown; name?: unknown; type?: unknown }>; paging?: { total?: number } }>();
     const elements = body?.elements ?? [];
     // a COMPANY segment of the same name is not ours: we only make USER segments
-    const match = elements.find((e) => e.name === name && (e.type === undefined || e.type === 'USER') && e.id !== undefined && e.id !== null && String(e.id) !== '');
+    const match = elements.find(
+      (e) => e.name === name && (e.type === undefined || e.type === 'USER') && e.id !== undefined && e.id !== null && String(e.id) !== '',
+    );
     if (match) return String(match.id);
     start += elements.length;
     const total = body?.paging?.total;
@@ -82,11 +84,18 @@ async function sendLinkedInMembers(
     const statuses = response.json<{ elements?: Array<{ status?: number; message?: string }> }>()?.elements ?? [];
     // an element LinkedIn could not process right now is no verdict on the record: resend the lot
     const transient = statuses.find((e) => e?.status !== undefined && (e.status >= 500 || e.status === 429));
-    if (transient) throw new DeliveryError('external', `LinkedIn could not process an element (${transient.status}): ${transient.message ?? 'no message'}`);
+    if (transient)
+      throw new DeliveryError(
+        'external',
+        `LinkedIn could not process an element (${transient.status}): ${transient.message ?? 'no message'}`,
+      );
     statuses.forEach((element, index) => {
       const record = chunk[index];
       if (!record || element?.status === undefined || (element.status >= 200 && element.status < 300)) return;
-      rejected.push({ key: record.key, reason: `LinkedIn refused the element (${element.status}): ${element.message ?? 'no message'}`.slice(0, 500) });
+      rejected.push({
+        key: record.key,
+        reason: `LinkedIn refused the element (${element.status}): ${element.message ?? 'no message'}`.slice(0, 500),
+      });
     });
   }
   return { rejected };

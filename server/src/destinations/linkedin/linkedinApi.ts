@@ -23,7 +23,14 @@ export function linkedinGet(ctx: AdapterContext, call: LinkedInCall, path: strin
   return send(ctx, call, 'GET', path, {}, undefined);
 }
 
-async function send(ctx: AdapterContext, call: LinkedInCall, method: 'GET' | 'POST', path: string, extraHeaders: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
+async function send(
+  ctx: AdapterContext,
+  call: LinkedInCall,
+  method: 'GET' | 'POST',
+  path: string,
+  extraHeaders: Record<string, string>,
+  body: string | undefined,
+): Promise<HttpResponse> {
   const base = String(ctx.destination.settings.apiBaseUrl ?? LINKEDIN_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const response = await ctx.http.request({
     method,

@@ -11,7 +11,14 @@ async function addOne(fault?: NetworkFault) {
   const ctx = linkedinContext(t);
   const externalId = await linkedinAdapter.ensureAudience(ctx, { name: 'Errors', externalId: null });
   if (fault) await t.control({ faults: [{ network: 'linkedin', ...fault } as FaultSpec] });
-  return failureOf(linkedinAdapter.sendMembers(ctx, { audience: { name: 'Errors', externalId }, operation: 'ADD', records: [member(1), member(2)], idempotencyKey: 'k' }));
+  return failureOf(
+    linkedinAdapter.sendMembers(ctx, {
+      audience: { name: 'Errors', externalId },
+      operation: 'ADD',
+      records: [member(1), member(2)],
+      idempotencyKey: 'k',
+    }),
+  );
 }
 
 describe('LinkedIn: errors → failure kinds', () => {
@@ -26,7 +33,14 @@ describe('LinkedIn: errors → failure kinds', () => {
   });
 
   it('404 on the segment → audienceMissing', async () => {
-    const error = await failureOf(linkedinAdapter.sendMembers(linkedinContext(t), { audience: { name: 'Gone', externalId: '999' }, operation: 'ADD', records: [member(1)], idempotencyKey: 'k' }));
+    const error = await failureOf(
+      linkedinAdapter.sendMembers(linkedinContext(t), {
+        audience: { name: 'Gone', externalId: '999' },
+        operation: 'ADD',
+        records: [member(1)],
+        idempotencyKey: 'k',
+      }),
+    );
     expect(error.kind, error.message).toBe('audienceMissing');
   });
 
@@ -42,6 +56,8 @@ describe('LinkedIn: errors → failure kinds', () => {
   it('a version LinkedIn does not serve → permanent (a setting to fix, not records to split)', async () => {
     const ctx = linkedinContext(t, { apiVersion: '1999' });
     expect((await failureOf(linkedinAdapter.ensureAudience(ctx, { name: 'x', externalId: null }))).kind).toBe('permanent');
-    expect(mapLinkedInError(fakeResponse(426, { status: 426, code: 'NONEXISTENT_VERSION', message: 'gone' }), 'segmentUsers').kind).toBe('permanent');
+    expect(mapLinkedInError(fakeResponse(426, { status: 426, code: 'NONEXISTENT_VERSION', message: 'gone' }), 'segmentUsers').kind).toBe(
+      'permanent',
+    );
   });
 });

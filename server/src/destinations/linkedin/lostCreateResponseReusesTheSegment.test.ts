@@ -12,7 +12,12 @@ async function makeSegment(name: string, account = '507'): Promise<string> {
   const response = await fetch(`${t.url}/linkedin/rest/dmpSegments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${LINKEDIN_TOKEN}`, 'linkedin-version': '202610' },
-    body: JSON.stringify({ name, account: `urn:li:sponsoredAccount:${account}`, type: 'USER', destinations: [{ destination: 'LINKEDIN' }] }),
+    body: JSON.stringify({
+      name,
+      account: `urn:li:sponsoredAccount:${account}`,
+      type: 'USER',
+      destinations: [{ destination: 'LINKEDIN' }],
+    }),
   });
   if (response.status !== 201) throw new Error(`expected the segment to be created, got ${response.status}`);
   return response.headers.get('x-restli-id')!;
@@ -28,11 +33,20 @@ describe('LinkedIn: a lost segment-creation answer', () => {
       expect(segmentsNamed('Lapsed buyers'), 'LinkedIn made the segment despite the lost answer').toHaveLength(1);
 
       const id = await linkedinAdapter.ensureAudience(ctx, { name: 'Lapsed buyers', externalId: null });
-      expect(segmentsNamed('Lapsed buyers').map((s) => s.id), 'the retry reused it: still exactly one').toEqual([id]);
+      expect(
+        segmentsNamed('Lapsed buyers').map((s) => s.id),
+        'the retry reused it: still exactly one',
+      ).toEqual([id]);
       const retry = ctx.apiCalls.slice(2);
-      expect(retry.map((c) => c.method), 'the retry only looked the segment up').toEqual(['GET']);
+      expect(
+        retry.map((c) => c.method),
+        'the retry only looked the segment up',
+      ).toEqual(['GET']);
       const lookup = new URL(retry[0]!.url);
-      expect(Object.fromEntries(lookup.searchParams), 'the account finder').toMatchObject({ q: 'account', account: 'urn:li:sponsoredAccount:507' });
+      expect(Object.fromEntries(lookup.searchParams), 'the account finder').toMatchObject({
+        q: 'account',
+        account: 'urn:li:sponsoredAccount:507',
+      });
     });
   }
 
@@ -41,7 +55,10 @@ describe('LinkedIn: a lost segment-creation answer', () => {
     const late = await makeSegment('Late');
     const ctx = linkedinContext(t);
     expect(await linkedinAdapter.ensureAudience(ctx, { name: 'Late', externalId: null })).toBe(late);
-    expect(ctx.apiCalls.map((c) => new URL(c.url).searchParams.get('start')), 'two pages of 100, no create').toEqual(['0', '100']);
+    expect(
+      ctx.apiCalls.map((c) => new URL(c.url).searchParams.get('start')),
+      'two pages of 100, no create',
+    ).toEqual(['0', '100']);
   });
 
   it("does not take another account's segment or one whose name only starts the same", async () => {

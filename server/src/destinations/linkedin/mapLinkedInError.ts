@@ -11,13 +11,21 @@ const VERSION_CODES = new Set(['VERSION_MISSING', 'NONEXISTENT_VERSION']);
 
 export function mapLinkedInError(response: HttpResponse, call: LinkedInCall): DeliveryError {
   const body = response.json<{ code?: string; message?: string; serviceErrorCode?: number }>();
-  const detail = `HTTP ${response.status}${body?.code ? ` ${body.code}` : ''}: ${body?.message ?? response.text.slice(0, 200)}`.slice(0, 500);
+  const detail = `HTTP ${response.status}${body?.code ? ` ${body.code}` : ''}: ${body?.message ?? response.text.slice(0, 200)}`.slice(
+    0,
+    500,
+  );
   const status = response.status;
   if (status === 401 || status === 403) return new DeliveryError('auth', `LinkedIn refused the access token: ${detail}`);
-  if (status === 429) return new DeliveryError('throttled', `LinkedIn rate limit: ${detail}`, { waitMs: parseRetryAfter(response.headers.get('retry-after')) });
+  if (status === 429)
+    return new DeliveryError('throttled', `LinkedIn rate limit: ${detail}`, {
+      waitMs: parseRetryAfter(response.headers.get('retry-after')),
+    });
   if (status >= 500 || status === 408) return new DeliveryError('external', `LinkedIn unavailable: ${detail}`);
-  if (status === 426 || (body?.code && VERSION_CODES.has(body.code))) return new DeliveryError('permanent', `LinkedIn refused the API version: ${detail}`);
+  if (status === 426 || (body?.code && VERSION_CODES.has(body.code)))
+    return new DeliveryError('permanent', `LinkedIn refused the API version: ${detail}`);
   if (status === 404 && call === 'segmentUsers') return new DeliveryError('audienceMissing', `LinkedIn DMP segment missing: ${detail}`);
-  if ((status === 400 || status === 422) && call === 'segmentUsers') return new DeliveryError('batchRejected', `LinkedIn refused the batch: ${detail}`);
+  if ((status === 400 || status === 422) && call === 'segmentUsers')
+    return new DeliveryError('batchRejected', `LinkedIn refused the batch: ${detail}`);
   return new DeliveryError('permanent', `LinkedIn refused the request: ${detail}`);
 }

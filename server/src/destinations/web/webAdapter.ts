@@ -16,7 +16,11 @@ export const webAdapter: DestinationAdapter = {
 
   async sendMembers(ctx, batch) {
     const records = batch.records.map((r) => ({ id: r.key, ...r.identifiers?.ids }));
-    return post(ctx, { audience: batch.audience.externalId, operation: batch.operation === 'ADD' ? 'add' : 'remove', records }, batch.idempotencyKey);
+    return post(
+      ctx,
+      { audience: batch.audience.externalId, operation: batch.operation === 'ADD' ? 'add' : 'remove', records },
+      batch.idempotencyKey,
+    );
   },
 
   async sendConversions(ctx, batch) {
@@ -60,7 +64,10 @@ function interpret(response: HttpResponse): BatchResult {
   const message = errorMessage(response);
   if (status === 400 || status === 422) throw new DeliveryError('batchRejected', message);
   if (status === 401 || status === 403) throw new DeliveryError('auth', `the endpoint refused our credentials (${status}): ${message}`);
-  if (status === 429) throw new DeliveryError('throttled', `rate limited (429): ${message}`, { waitMs: parseRetryAfter(response.headers.get('retry-after')) });
+  if (status === 429)
+    throw new DeliveryError('throttled', `rate limited (429): ${message}`, {
+      waitMs: parseRetryAfter(response.headers.get('retry-after')),
+    });
   if (status >= 500 || status === 408) throw new DeliveryError('external', `endpoint unavailable (${status}): ${message}`);
   throw new DeliveryError('permanent', `endpoint refused the batch (${status}): ${message}`);
 }

@@ -12,7 +12,11 @@ beforeAll(async () => {
   t = await startTestApp();
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
-  destinationId = (await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ('inspected', 'WEB', '{"url":"https://crm.example.com/hook"}') RETURNING id`)).rows[0]!.id;
+  destinationId = (
+    await db.query<{ id: number }>(
+      `INSERT INTO destinations (name, type, settings) VALUES ('inspected', 'WEB', '{"url":"https://crm.example.com/hook"}') RETURNING id`,
+    )
+  ).rows[0]!.id;
 });
 afterAll(async () => {
   await db?.end();
@@ -33,7 +37,11 @@ it('shows bodies to OPERATOR and ADMIN keys and not to VIEWER keys', async () =>
   const operator = await t.keyFor('OPERATOR');
   const seenBy = async (key: string) => (await t.ok<any>(QUERY, {}, key)).apiCalls.edges[0].node;
   expect(await seenBy(viewer), 'a VIEWER sees the call without its bodies').toEqual({
-    method: 'POST', url: 'https://crm.example.com/hook', statusCode: 200, requestBody: null, responseBody: null,
+    method: 'POST',
+    url: 'https://crm.example.com/hook',
+    statusCode: 200,
+    requestBody: null,
+    responseBody: null,
   });
   for (const key of [operator, t.adminKey]) {
     const node = await seenBy(key);
@@ -48,7 +56,11 @@ it('keeps the bodies from a VIEWER subscription too', async () => {
   const poll = setInterval(() => void recordCall(), 200);
   try {
     const payload = await live.next((p) => p.data?.apiCallRecorded !== undefined, 'an API call, live');
-    expect(payload.data.apiCallRecorded, 'the live call has no bodies for a VIEWER').toEqual({ method: 'POST', requestBody: null, responseBody: null });
+    expect(payload.data.apiCallRecorded, 'the live call has no bodies for a VIEWER').toEqual({
+      method: 'POST',
+      requestBody: null,
+      responseBody: null,
+    });
   } finally {
     clearInterval(poll);
     live.unsubscribe();

@@ -17,7 +17,8 @@ afterAll(async () => {
   await other?.close();
 });
 
-const UPDATE = 'mutation($id: ID!, $input: UpdateDestinationInput!) { updateDestination(id: $id, input: $input) { id settings hasCredentials } }';
+const UPDATE =
+  'mutation($id: ID!, $input: UpdateDestinationInput!) { updateDestination(id: $id, input: $input) { id settings hasCredentials } }';
 
 it('refuses moving apiBaseUrl to another host without the credentials, and never sends the stored token there', async () => {
   const settings = { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1234567890' };
@@ -27,12 +28,20 @@ it('refuses moving apiBaseUrl to another host without the credentials, and never
   );
   const id = createDestination.id;
 
-  for (const moved of [{ ...settings, apiBaseUrl: `${other.url}/facebook` }, { adAccountId: settings.adAccountId }] as Array<{ apiBaseUrl?: string }>) {
+  for (const moved of [{ ...settings, apiBaseUrl: `${other.url}/facebook` }, { adAccountId: settings.adAccountId }] as Array<{
+    apiBaseUrl?: string;
+  }>) {
     const refused = await s.t.gql(UPDATE, { id, input: { settings: moved } });
-    expect(refused.errors?.[0]?.extensions?.code, `moving to ${moved.apiBaseUrl ?? "Facebook's own API"} without credentials is bad input`).toBe('BAD_USER_INPUT');
+    expect(
+      refused.errors?.[0]?.extensions?.code,
+      `moving to ${moved.apiBaseUrl ?? "Facebook's own API"} without credentials is bad input`,
+    ).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0]?.message, 'the refusal says why').toMatch(/send its credentials again/);
   }
-  const samePlace = await s.t.gql(UPDATE, { id, input: { settings: { ...settings, apiBaseUrl: `${s.sim.url}/facebook/`, batchSize: 500 } } });
+  const samePlace = await s.t.gql(UPDATE, {
+    id,
+    input: { settings: { ...settings, apiBaseUrl: `${s.sim.url}/facebook/`, batchSize: 500 } },
+  });
   expect(samePlace.errors, 'a change that keeps the host needs no credentials').toBeUndefined();
 
   const job = await s.syncNewCustomersTo(id, 'bound');

@@ -72,7 +72,12 @@ describe('saving a destination', () => {
       expect(asWeb.errors?.[0]?.extensions?.code, `a WEB destination at ${url} is refused as bad input`).toBe('BAD_USER_INPUT');
       expect(asWeb.errors?.[0]?.message, 'the refusal names the variable that would allow it').toMatch(/PAIDSYNC_ALLOW_PRIVATE_HOSTS/);
       const asApi = await s.t.gql(CREATE, {
-        input: { name: `fb ${url}`, type: 'FACEBOOK_ADS', settings: { apiBaseUrl: url, adAccountId: '1' }, credentials: { accessToken: 'tok' } },
+        input: {
+          name: `fb ${url}`,
+          type: 'FACEBOOK_ADS',
+          settings: { apiBaseUrl: url, adAccountId: '1' },
+          credentials: { accessToken: 'tok' },
+        },
       });
       expect(asApi.errors?.[0]?.extensions?.code, `an apiBaseUrl of ${url} is refused as bad input`).toBe('BAD_USER_INPUT');
       const after = await s.t.ok<{ destinations: unknown[] }>('{ destinations { id } }');
@@ -89,13 +94,14 @@ describe('saving a destination', () => {
       const moved = await s.t.gql(UPDATE, { id, input: { settings: { url } } });
       expect(moved.errors?.[0]?.extensions?.code, `updating the url to ${url} is refused`).toBe('BAD_USER_INPUT');
     }
-    const after = await s.t.ok<{ destination: { settings: { url: string } } }>('query($id: ID!) { destination(id: $id) { settings } }', { id });
+    const after = await s.t.ok<{ destination: { settings: { url: string } } }>('query($id: ID!) { destination(id: $id) { settings } }', {
+      id,
+    });
     expect(after.destination.settings.url, 'the stored url is unchanged').toBe('http://public.example.com/hook');
   });
 });
 
 describe('connecting', () => {
-
   it('checks the address again when it connects: a name that now resolves to loopback is not reached (DNS rebinding)', async () => {
     const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(CREATE, {
       input: { name: 'flip', type: 'WEB', settings: { url: `http://flip.example.com:${port(internal)}/hook` } },

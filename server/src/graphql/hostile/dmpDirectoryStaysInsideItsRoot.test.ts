@@ -27,7 +27,16 @@ const CREATE = 'mutation($input: CreateDestinationInput!) { createDestination(in
 const UPDATE = 'mutation($id: ID!, $input: UpdateDestinationInput!) { updateDestination(id: $id, input: $input) { id settings } }';
 
 it('refuses a directory outside the root, through .. or through a symlink, on create and on update', async () => {
-  const escapes = () => ['/', '/etc', outside, path.join(root, '..'), path.join(root, 'exports', '..', '..', 'x'), '../x', path.join(root, 'escape'), path.join(root, 'escape', 'deeper')];
+  const escapes = () => [
+    '/',
+    '/etc',
+    outside,
+    path.join(root, '..'),
+    path.join(root, 'exports', '..', '..', 'x'),
+    '../x',
+    path.join(root, 'escape'),
+    path.join(root, 'escape', 'deeper'),
+  ];
   for (const directory of escapes()) {
     const refused = await t.gql(CREATE, { input: { name: `dmp ${directory}`, type: 'DMP', settings: { directory } } });
     expect(refused.errors?.[0]?.extensions?.code, `creating a DMP destination at ${directory} is bad input`).toBe('BAD_USER_INPUT');
@@ -36,7 +45,9 @@ it('refuses a directory outside the root, through .. or through a symlink, on cr
   const { createDestination } = await t.ok<{ createDestination: { id: string; settings: { directory: string } } }>(CREATE, {
     input: { name: 'dmp inside', type: 'DMP', settings: { directory: path.join(root, 'exports', 'audiences') } },
   });
-  expect(createDestination.settings.directory, 'a directory inside the root is kept as given').toBe(path.join(root, 'exports', 'audiences'));
+  expect(createDestination.settings.directory, 'a directory inside the root is kept as given').toBe(
+    path.join(root, 'exports', 'audiences'),
+  );
   const relative = await t.ok<{ createDestination: { settings: { directory: string } } }>(CREATE, {
     input: { name: 'dmp relative', type: 'DMP', settings: { directory: 'partner-a' } },
   });
@@ -45,6 +56,8 @@ it('refuses a directory outside the root, through .. or through a symlink, on cr
     const refused = await t.gql(UPDATE, { id: createDestination.id, input: { settings: { directory } } });
     expect(refused.errors?.[0]?.extensions?.code, `moving the DMP destination to ${directory} is bad input`).toBe('BAD_USER_INPUT');
   }
-  const after = await t.ok<{ destination: { settings: { directory: string } } }>('query($id: ID!) { destination(id: $id) { settings } }', { id: createDestination.id });
+  const after = await t.ok<{ destination: { settings: { directory: string } } }>('query($id: ID!) { destination(id: $id) { settings } }', {
+    id: createDestination.id,
+  });
   expect(after.destination.settings.directory, 'the refused updates changed nothing').toBe(path.join(root, 'exports', 'audiences'));
 });

@@ -61,15 +61,28 @@ beforeAll(async () => {
   const dmp = await t.ok('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
     i: { name: 'fuzz dmp', type: 'DMP', settings: { directory: '/tmp/paidsync-fuzz' } },
   });
-  await t.ok('mutation { upsertCustomers(customers: [{ externalId: "known-1", email: "k1@example.com" }, { externalId: "known-2" }]) { count } }');
+  await t.ok(
+    'mutation { upsertCustomers(customers: [{ externalId: "known-1", email: "k1@example.com" }, { externalId: "known-2" }]) { count } }',
+  );
   const segment = await t.ok('mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }', {
-    i: { name: 'fuzz segment', paidSyncEnabled: true, destinationIds: [web.createDestination.id, dmp.createDestination.id], customerExternalIds: ['known-1'] },
+    i: {
+      name: 'fuzz segment',
+      paidSyncEnabled: true,
+      destinationIds: [web.createDestination.id, dmp.createDestination.id],
+      customerExternalIds: ['known-1'],
+    },
   });
   const jobs = await t.ok('mutation($s: ID!) { triggerSegmentSync(segmentId: $s) { id } }', { s: segment.createSegment.id });
   const key = await t.ok('mutation { createApiKey(name: "fuzz", role: VIEWER) { apiKey { id } } }');
   destinationIds.push(web.createDestination.id, dmp.createDestination.id);
   segmentIds.push(segment.createSegment.id);
-  ids.push(web.createDestination.id, dmp.createDestination.id, segment.createSegment.id, ...jobs.triggerSegmentSync.map((j: { id: string }) => j.id), key.createApiKey.apiKey.id);
+  ids.push(
+    web.createDestination.id,
+    dmp.createDestination.id,
+    segment.createSegment.id,
+    ...jobs.triggerSegmentSync.map((j: { id: string }) => j.id),
+    key.createApiKey.apiKey.id,
+  );
 }, 120_000);
 afterAll(async () => {
   await db?.end();
@@ -78,7 +91,9 @@ afterAll(async () => {
 
 /** Every table (pg-boss's too): row count and a digest of the rows. */
 async function snapshot(): Promise<Record<string, string>> {
-  const columns = tables.map((table, i) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM ${table} t) AS t${i}`);
+  const columns = tables.map(
+    (table, i) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM ${table} t) AS t${i}`,
+  );
   const { rows } = await db.query<Record<string, string>>(`SELECT ${columns.join(', ')}`);
   return Object.fromEntries(tables.map((table, i) => [table, rows[0]![`t${i}`]!]));
 }
@@ -134,7 +149,10 @@ const smallString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 2 },
   { arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }), weight: 1 },
 );
-const hostileString: fc.Arbitrary<string> = fc.oneof({ arbitrary: smallString, weight: 15 }, { arbitrary: fc.constant('y'.repeat(300_000)), weight: 1 });
+const hostileString: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: smallString, weight: 15 },
+  { arbitrary: fc.constant('y'.repeat(300_000)), weight: 1 },
+);
 
 /**
  * JSON nested `depth` levels, as a marker: it prints itself short (a failure report does not recurse
@@ -156,32 +174,77 @@ function requestBody(payload: object) {
 
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 4 }), weight: 4 },
-  { arbitrary: fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 5 }), weight: 4 },
+  {
+    arbitrary: fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 5 }),
+    weight: 4,
+  },
   { arbitrary: fc.constantFrom(100, 1_000, 20_000).chain((d) => fc.constantFrom(deepJson(d, 'object'), deepJson(d, 'array'))), weight: 1 },
-  { arbitrary: fc.constantFrom<unknown>({ all: [] }, { field: 'country', op: 'eq', value: 'US' }, { not: { attribute: 'x', op: 'gt', value: 1 } }, { url: 'http://127.0.0.1:9/x' }, { directory: '/tmp/x' }), weight: 2 },
+  {
+    arbitrary: fc.constantFrom<unknown>(
+      { all: [] },
+      { field: 'country', op: 'eq', value: 'US' },
+      { not: { attribute: 'x', op: 'gt', value: 1 } },
+      { url: 'http://127.0.0.1:9/x' },
+      { directory: '/tmp/x' },
+    ),
+    weight: 2,
+  },
 );
 
 const dateString = fc.oneof(
   fc.date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('2020-02-30T00:00:00Z', '0000-00-00', 'yesterday', '', '9999-12-31T23:59:59.999Z', '-271821-04-20T00:00:00Z', '2024-01-01'),
+  fc.constantFrom(
+    '2020-02-30T00:00:00Z',
+    '0000-00-00',
+    'yesterday',
+    '',
+    '9999-12-31T23:59:59.999Z',
+    '-271821-04-20T00:00:00Z',
+    '2024-01-01',
+  ),
 );
 
 const idValue = fc.oneof(
-  { arbitrary: fc.constant(null).map(() => ids[0]!).chain(() => fc.constantFrom(...ids)), weight: 5 },
-  { arbitrary: fc.constantFrom('Destination', 'Segment', 'SyncJob', 'ApiKey', 'QueueItem', 'Nope').chain((type) =>
-      fc.oneof(fc.integer(), fc.constantFrom('1e400', '-1', '0', '1.5', 'abc', '9'.repeat(40))).map((n) => Buffer.from(`${type}:${n}`).toString('base64'))), weight: 3 },
+  {
+    arbitrary: fc
+      .constant(null)
+      .map(() => ids[0]!)
+      .chain(() => fc.constantFrom(...ids)),
+    weight: 5,
+  },
+  {
+    arbitrary: fc
+      .constantFrom('Destination', 'Segment', 'SyncJob', 'ApiKey', 'QueueItem', 'Nope')
+      .chain((type) =>
+        fc
+          .oneof(fc.integer(), fc.constantFrom('1e400', '-1', '0', '1.5', 'abc', '9'.repeat(40)))
+          .map((n) => Buffer.from(`${type}:${n}`).toString('base64')),
+      ),
+    weight: 3,
+  },
   { arbitrary: hostileString, weight: 2 },
 );
 
 /** A wrong-typed value: whatever the input type is, something else. */
-const wrongValue: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant({}), fc.constant([]), hostileString, fc.constant({ nested: { deeper: [1, 'two'] } }));
+const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant({}),
+  fc.constant([]),
+  hostileString,
+  fc.constant({ nested: { deeper: [1, 'two'] } }),
+);
 
 /** A well-typed item small enough to repeat tens of thousands of times. */
 function smallItem(type: GraphQLInputType): fc.Arbitrary<unknown> {
   const named = getNamedType(type);
   if (isInputObjectType(named)) {
     const required = Object.values(named.getFields()).filter((f) => isNonNullType(f.type));
-    return fc.tuple(...required.map((f) => smallItem(f.type))).map((values) => Object.fromEntries(required.map((f, i) => [f.name, values[i]])));
+    return fc
+      .tuple(...required.map((f) => smallItem(f.type)))
+      .map((values) => Object.fromEntries(required.map((f, i) => [f.name, values[i]])));
   }
   if (isEnumType(named)) return fc.constantFrom(...named.getValues().map((v) => v.name));
   if (isScalarType(named) && named.name === 'ID') return fc.constantFrom(...ids, 'nope');
@@ -213,7 +276,12 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   dateOfBirth: fc.constantFrom('1990-01-31', '2000-02-29'),
   gender: fc.constantFrom('f', 'm', 'F'),
   zip: fc.constantFrom('12345', 'SW1A 1AA'),
-  settings: fc.constantFrom({ directory: '/tmp/paidsync-fuzz' }, { url: 'http://127.0.0.1:9/fuzz' }, { adAccountId: '123' }, { customerId: '123-456-7890' }),
+  settings: fc.constantFrom(
+    { directory: '/tmp/paidsync-fuzz' },
+    { url: 'http://127.0.0.1:9/fuzz' },
+    { adAccountId: '123' },
+    { customerId: '123-456-7890' },
+  ),
   credentials: fc.constantFrom({}, { accessToken: 'fuzz-token' }, { accessToken: 't', developerToken: 'd' }, { signingSecret: 's' }),
   criteria: fc.constantFrom({ all: [] }, { field: 'country', op: 'eq', value: 'US' }, { attribute: 'score', op: 'gt', value: 5 }),
   attributes: fc.dictionary(smallString, fc.oneof(smallString, fc.integer()), { maxKeys: 3 }),
@@ -228,7 +296,8 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
 function valueFor(type: GraphQLInputType, depth = 0, name?: string): fc.Arbitrary<unknown> {
   const plausible = name ? PLAUSIBLE[name] : undefined;
   if (plausible) return fc.oneof({ arbitrary: plausible, weight: 3 }, { arbitrary: valueFor(type, depth), weight: 2 });
-  if (isNonNullType(type)) return fc.oneof({ arbitrary: valueFor(type.ofType, depth), weight: 19 }, { arbitrary: fc.constant(null), weight: 1 });
+  if (isNonNullType(type))
+    return fc.oneof({ arbitrary: valueFor(type.ofType, depth), weight: 19 }, { arbitrary: fc.constant(null), weight: 1 });
   const nullable = (arb: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: arb, weight: 12 }, { arbitrary: wrongValue, weight: 1 });
   if (isListType(type)) {
     const item = valueFor(type.ofType as GraphQLInputType, depth + 1);
@@ -236,27 +305,43 @@ function valueFor(type: GraphQLInputType, depth = 0, name?: string): fc.Arbitrar
       fc.oneof(
         { arbitrary: fc.array(item, { maxLength: 4 }), weight: 10 },
         // a huge list: one small item many times
-        { arbitrary: fc.tuple(smallItem(type.ofType as GraphQLInputType), fc.constantFrom(12_000, 60_000)).map(([value, n]) => Array.from({ length: n }, () => value)), weight: 1 },
+        {
+          arbitrary: fc
+            .tuple(smallItem(type.ofType as GraphQLInputType), fc.constantFrom(12_000, 60_000))
+            .map(([value, n]) => Array.from({ length: n }, () => value)),
+          weight: 1,
+        },
       ),
     );
   }
-  if (isEnumType(type)) return nullable(fc.oneof({ arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)), weight: 9 }, { arbitrary: hostileString, weight: 1 }));
+  if (isEnumType(type))
+    return nullable(
+      fc.oneof({ arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)), weight: 9 }, { arbitrary: hostileString, weight: 1 }),
+    );
   if (isInputObjectType(type)) {
     if (depth > 3) return fc.constant({});
     const fields = Object.values(type.getFields());
     const parts = fields.map((field) =>
       fc.oneof(
-        { arbitrary: valueFor(field.type, depth + 1, field.name).map((value) => [field.name, value] as const), weight: isNonNullType(field.type) ? 19 : 6 },
+        {
+          arbitrary: valueFor(field.type, depth + 1, field.name).map((value) => [field.name, value] as const),
+          weight: isNonNullType(field.type) ? 19 : 6,
+        },
         { arbitrary: fc.constant(null), weight: isNonNullType(field.type) ? 1 : 4 },
       ),
     );
     return nullable(
-      fc.tuple(fc.tuple(...parts), fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.tuple(smallString, wrongValue), weight: 1 })).map(([entries, extra]) => {
-        const object: Record<string, unknown> = {};
-        for (const entry of entries) if (entry) object[entry[0]] = entry[1];
-        if (extra) object[extra[0]] = extra[1];
-        return object;
-      }),
+      fc
+        .tuple(
+          fc.tuple(...parts),
+          fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.tuple(smallString, wrongValue), weight: 1 }),
+        )
+        .map(([entries, extra]) => {
+          const object: Record<string, unknown> = {};
+          for (const entry of entries) if (entry) object[entry[0]] = entry[1];
+          if (extra) object[extra[0]] = extra[1];
+          return object;
+        }),
     );
   }
   if (isScalarType(type)) {
@@ -266,7 +351,9 @@ function valueFor(type: GraphQLInputType, depth = 0, name?: string): fc.Arbitrar
       case 'ID':
         return nullable(idValue);
       case 'Int':
-        return nullable(fc.oneof(fc.integer({ min: -5, max: 200 }), fc.integer(), fc.constantFrom(2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, 1.5)));
+        return nullable(
+          fc.oneof(fc.integer({ min: -5, max: 200 }), fc.integer(), fc.constantFrom(2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, 1.5)),
+        );
       case 'Float':
         return nullable(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -1, 1e308, -1e308, 5e-324, 19.99)));
       case 'Boolean':
@@ -329,7 +416,10 @@ describe('every mutation, under hostile input', () => {
           }
           for (const error of body.errors) {
             const code = error.extensions?.code;
-            expect(ACCEPTED_CODES.has(code ?? ''), `${where}: every error has a known code, got ${code} for "${error.message.slice(0, 300)}"`).toBe(true);
+            expect(
+              ACCEPTED_CODES.has(code ?? ''),
+              `${where}: every error has a known code, got ${code} for "${error.message.slice(0, 300)}"`,
+            ).toBe(true);
             tally.refused[code!] = (tally.refused[code!] ?? 0) + 1;
           }
           expect(await snapshot(), `${where}: a refused call changes no table`).toEqual(before);

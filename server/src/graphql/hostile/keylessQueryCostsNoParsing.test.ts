@@ -58,7 +58,9 @@ it('refuses a 6 MB query without a key UNAUTHENTICATED, in under 100 ms of CPU, 
   }
   gc();
   const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  console.log(`6 MB keyless query: CPU per refusal ${cpu.map((c) => c.toFixed(1)).join(', ')} ms; heap growth after 20: ${heapGrowthMb.toFixed(1)} MB`);
+  console.log(
+    `6 MB keyless query: CPU per refusal ${cpu.map((c) => c.toFixed(1)).join(', ')} ms; heap growth after 20: ${heapGrowthMb.toFixed(1)} MB`,
+  );
   expect(Math.max(...cpu), 'each refusal costs under 100 ms of CPU (nothing is parsed)').toBeLessThan(100);
   expect(heapGrowthMb, 'twenty refusals leave the heap within 50 MB of where it started').toBeLessThan(50);
 });

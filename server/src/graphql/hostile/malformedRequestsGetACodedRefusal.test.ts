@@ -21,7 +21,11 @@ async function raw(body: string, contentType = 'application/json') {
     body,
   });
   const text = await response.text();
-  return { status: response.status, text, body: JSON.parse(text) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    text,
+    body: JSON.parse(text) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 describe('over HTTP', () => {
@@ -35,7 +39,10 @@ describe('over HTTP', () => {
     ['an unknown field', JSON.stringify({ query: '{ customers { email } }' })],
     ['an unknown operation name', JSON.stringify({ query: 'query A { destinations { id } }', operationName: 'B' })],
     ['two operations and no operation name', JSON.stringify({ query: 'query A { destinations { id } } query B { segments { id } }' })],
-    ['a variable of the wrong type quoting PII', JSON.stringify({ query: 'query($id: ID!) { destination(id: $id) { id } }', variables: { id: { email: MARK } } })],
+    [
+      'a variable of the wrong type quoting PII',
+      JSON.stringify({ query: 'query($id: ID!) { destination(id: $id) { id } }', variables: { id: { email: MARK } } }),
+    ],
     ['a missing required variable', JSON.stringify({ query: 'query($id: ID!) { destination(id: $id) { id } }' })],
     ['an argument literal of the wrong type quoting PII', JSON.stringify({ query: `{ syncJobs(first: "${MARK}") { totalCount } }` })],
     ['a cursor that is not one', JSON.stringify({ query: `{ syncJobs(after: "${MARK}") { totalCount } }` })],
@@ -47,11 +54,13 @@ describe('over HTTP', () => {
       const result = await raw(body, contentType);
       expect(result.status, `${what}: not a server error (got ${result.status}: ${result.text.slice(0, 300)})`).toBeLessThan(500);
       expect(result.body.errors?.length, `${what}: refused with errors`).toBeGreaterThan(0);
-      expect(result.body.errors!.map((e) => e.extensions?.code), `${what}: every error is BAD_USER_INPUT`).toEqual(result.body.errors!.map(() => 'BAD_USER_INPUT'));
+      expect(
+        result.body.errors!.map((e) => e.extensions?.code),
+        `${what}: every error is BAD_USER_INPUT`,
+      ).toEqual(result.body.errors!.map(() => 'BAD_USER_INPUT'));
       expect(result.text, `${what}: the values sent are not quoted back`).not.toContain(MARK);
     });
   }
-
 
   it('refuses a body of an unsupported content type with a 4xx, running nothing', async () => {
     const response = await fetch(`${t.url}/graphql`, {
@@ -64,7 +73,10 @@ describe('over HTTP', () => {
     expect(response.status, 'not a server error').toBeLessThan(500);
     expect(text, 'nothing quoted back').not.toContain(MARK);
     const { apiKeys } = await t.ok('{ apiKeys { name } }');
-    expect(apiKeys.map((k: { name: string }) => k.name), 'the mutation did not run').not.toContain(MARK);
+    expect(
+      apiKeys.map((k: { name: string }) => k.name),
+      'the mutation did not run',
+    ).not.toContain(MARK);
   });
 });
 
@@ -80,7 +92,10 @@ describe('over graphql-ws', () => {
       const ending = await subscription.ended();
       const errors = ending.errors ?? subscription.received.flatMap((p) => p.errors ?? []);
       expect(errors.length, `${what}: refused`).toBeGreaterThan(0);
-      expect(errors.map((e) => e.extensions?.code), `${what}: every error is BAD_USER_INPUT`).toEqual(errors.map(() => 'BAD_USER_INPUT'));
+      expect(
+        errors.map((e) => e.extensions?.code),
+        `${what}: every error is BAD_USER_INPUT`,
+      ).toEqual(errors.map(() => 'BAD_USER_INPUT'));
       expect(JSON.stringify(errors), `${what}: nothing quoted back`).not.toContain(MARK);
     }
   });

@@ -34,16 +34,25 @@ it('a subscription whose key was revoked while LISTEN was down ends UNAUTHENTICA
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN %' AND pid <> pg_backend_pid()`,
   );
   expect(listeners.rows.length, 'the API has a LISTEN session to lose').toBeGreaterThan(0);
-  const { rows: keys } = await db.query<{ id: number }>("SELECT id FROM api_keys WHERE key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [key]);
+  const { rows: keys } = await db.query<{ id: number }>(
+    "SELECT id FROM api_keys WHERE key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
+    [key],
+  );
   await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [keys[0]!.id]);
   for (const { pid } of listeners.rows) await db.query('SELECT pg_terminate_backend($1)', [pid]);
 
   const started = Date.now();
   const ending = await doomed.ended(30_000);
-  expect(ending.errors?.map((e) => e.extensions?.code), 'the subscription of the revoked key ends with UNAUTHENTICATED').toEqual(['UNAUTHENTICATED']);
+  expect(
+    ending.errors?.map((e) => e.extensions?.code),
+    'the subscription of the revoked key ends with UNAUTHENTICATED',
+  ).toEqual(['UNAUTHENTICATED']);
   expect(Date.now() - started, 'within 30 s').toBeLessThan(30_000);
   await t.app.services.liveEvents.ready();
   await poke();
   const latest = await db.query<{ records_total: number }>('SELECT records_total FROM sync_jobs WHERE id = $1', [probe.id]);
-  await survivor.next((p) => p.data?.syncJobUpdated?.recordsTotal === latest.rows[0]!.records_total, 'the other key still gets events after the reconnect');
+  await survivor.next(
+    (p) => p.data?.syncJobUpdated?.recordsTotal === latest.rows[0]!.records_total,
+    'the other key still gets events after the reconnect',
+  );
 });

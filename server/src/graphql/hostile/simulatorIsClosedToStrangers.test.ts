@@ -69,7 +69,11 @@ describe('request bodies', () => {
     expect(bomb.length, 'the bomb is small on the wire').toBeLessThan(2 * 1024 * 1024);
     expect(1024 * 1024 * 1024, 'and inflates far past the limit').toBeGreaterThan(MAX_INFLATED_BYTES * 10);
     const started = process.cpuUsage();
-    const response = await fetch(`${sim.url}/web/crm`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    const response = await fetch(`${sim.url}/web/crm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bomb,
+    });
     const used = process.cpuUsage(started);
     expect(response.status, 'the bomb is refused as too large').toBe(413);
     const cpuMs = (used.user + used.system) / 1000;
@@ -79,7 +83,11 @@ describe('request bodies', () => {
   });
 
   it('refuses a body over the limit before reading it', async () => {
-    const response = await fetch(`${sim.url}/web/crm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(MAX_INFLATED_BYTES + 1, 32) });
+    const response = await fetch(`${sim.url}/web/crm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_INFLATED_BYTES + 1, 32),
+    });
     expect(response.status, 'a body over the limit is refused').toBe(413);
   });
 });

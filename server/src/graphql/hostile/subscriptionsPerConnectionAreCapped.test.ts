@@ -18,18 +18,24 @@ it(`refuses operation ${MAX_SUBSCRIPTIONS_PER_CONNECTION + 1} on one connection,
   for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) running.push(subscribe(client, 'subscription { syncJobUpdated { id } }'));
   const over = subscribe(client, 'subscription { syncJobUpdated { id } }');
   const ending = await over.ended(10_000);
-  expect(ending.errors?.map((e) => e.extensions?.code), 'the operation over the cap is refused RATE_LIMITED').toEqual(['RATE_LIMITED']);
+  expect(
+    ending.errors?.map((e) => e.extensions?.code),
+    'the operation over the cap is refused RATE_LIMITED',
+  ).toEqual(['RATE_LIMITED']);
 
   running[0]!.unsubscribe();
   const me = await new Promise<unknown>((resolve, reject) => {
     const deadline = Date.now() + 10_000;
     const attempt = () => {
       const result: unknown[] = [];
-      client.subscribe({ query: '{ me { role } }' }, {
-        next: (value) => result.push(value),
-        error: (error) => (Date.now() < deadline ? setTimeout(attempt, 100) : reject(error)),
-        complete: () => resolve(result[0]),
-      });
+      client.subscribe(
+        { query: '{ me { role } }' },
+        {
+          next: (value) => result.push(value),
+          error: (error) => (Date.now() < deadline ? setTimeout(attempt, 100) : reject(error)),
+          complete: () => resolve(result[0]),
+        },
+      );
     };
     attempt();
   });

@@ -22,10 +22,16 @@ it('refuses a batch of operations with 400 and runs none of them', async () => {
   const body = (await response.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> } | unknown[];
   expect(response.status, 'a batched request is refused with HTTP 400').toBe(400);
   expect(Array.isArray(body), 'the answer is one refusal, not a list of results').toBe(false);
-  expect((body as { errors?: Array<{ extensions?: Record<string, unknown> }> }).errors?.map((e) => e.extensions?.code), 'refused with BAD_USER_INPUT').toEqual(['BAD_USER_INPUT']);
+  expect(
+    (body as { errors?: Array<{ extensions?: Record<string, unknown> }> }).errors?.map((e) => e.extensions?.code),
+    'refused with BAD_USER_INPUT',
+  ).toEqual(['BAD_USER_INPUT']);
   expect(await snapshotTables(t.databaseUrl), 'no operation of the batch ran').toEqual(before);
   const { apiKeys } = await t.ok('{ apiKeys { name } }');
-  expect(apiKeys.map((k: { name: string }) => k.name).filter((n: string) => n.startsWith('batched')), 'no batched key was made').toEqual([]);
+  expect(
+    apiKeys.map((k: { name: string }) => k.name).filter((n: string) => n.startsWith('batched')),
+    'no batched key was made',
+  ).toEqual([]);
 });
 
 it('refuses a batch of one as well', async () => {

@@ -9,7 +9,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedSchema } from '../../../test/support/introspection.ts';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
-import { aliasLimitRule, costLimitRule, depthLimitRule, MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE, MAX_SELECTIONS } from '../limits.ts';
+import {
+  aliasLimitRule,
+  costLimitRule,
+  depthLimitRule,
+  MAX_ALIASES,
+  MAX_COST,
+  MAX_DEPTH,
+  MAX_PAGE_SIZE,
+  MAX_SELECTIONS,
+} from '../limits.ts';
 
 let t: TestApp;
 let db: pg.Client;
@@ -17,7 +26,9 @@ beforeAll(async () => {
   t = await startTestApp();
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
-  const { rows } = await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ('paged', 'DMP', '{"directory":"/tmp/x"}') RETURNING id`);
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO destinations (name, type, settings) VALUES ('paged', 'DMP', '{"directory":"/tmp/x"}') RETURNING id`,
+  );
   await db.query(
     `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) SELECT $1, 'DMP', 'SEGMENT', 'p' || g FROM generate_series(1, 150) g`,
     [rows[0]!.id],
@@ -51,7 +62,8 @@ describe('breadth and cost', () => {
     expect(result.data ?? null, 'nothing ran').toBeNull();
     // fragment amplification: each level spreads the one below it 10 times, 10^4 selections in 5 small fragments
     const fragments = ['fragment F0 on Query { __typename }'];
-    for (let i = 1; i <= 4; i++) fragments.push(`fragment F${i} on Query { ${Array.from({ length: 10 }, () => `...F${i - 1}`).join(' ')} }`);
+    for (let i = 1; i <= 4; i++)
+      fragments.push(`fragment F${i} on Query { ${Array.from({ length: 10 }, () => `...F${i - 1}`).join(' ')} }`);
     const amplified = await t.gql(`{ ...F4 } ${fragments.join(' ')}`);
     expect(codes(amplified), 'a fragment spread ten times over four levels is refused').toEqual(['BAD_USER_INPUT']);
   });
@@ -64,20 +76,35 @@ describe('breadth and cost', () => {
     expect(result.data ?? null, 'nothing ran').toBeNull();
     const smaller = await t.gql(nested.replace('first: 100)', 'first: 10)'));
     expect(smaller.errors, 'the same shape with 10 jobs per page runs').toBeUndefined();
-    const aliased = Array.from({ length: MAX_ALIASES }, (_, i) => `a${i}: syncJobs(first: 100) { edges { node { id status stage recordsTotal recordsAdded recordsRemoved recordsRejected recordsFailed error dryRun } } }`).join(' ');
-    expect(codes(await t.gql(`{ ${aliased} }`)), `${MAX_ALIASES} aliased pages of 100 jobs are refused by cost`).toEqual(['BAD_USER_INPUT']);
+    const aliased = Array.from(
+      { length: MAX_ALIASES },
+      (_, i) =>
+        `a${i}: syncJobs(first: 100) { edges { node { id status stage recordsTotal recordsAdded recordsRemoved recordsRejected recordsFailed error dryRun } } }`,
+    ).join(' ');
+    expect(codes(await t.gql(`{ ${aliased} }`)), `${MAX_ALIASES} aliased pages of 100 jobs are refused by cost`).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('lets every query and subscription the dashboard sends through', async () => {
     const { schema } = await servedSchema(t);
-    const rules = [...specifiedRules, depthLimitRule(MAX_DEPTH), aliasLimitRule(MAX_ALIASES), costLimitRule({ maxSelections: MAX_SELECTIONS, maxCost: MAX_COST })];
+    const rules = [
+      ...specifiedRules,
+      depthLimitRule(MAX_DEPTH),
+      aliasLimitRule(MAX_ALIASES),
+      costLimitRule({ maxSelections: MAX_SELECTIONS, maxCost: MAX_COST }),
+    ];
     const operations = Object.entries(dashboardDocuments as Record<string, unknown>).filter(
-      ([name, value]) => name.endsWith('Document') && (value as DocumentNode)?.definitions?.some((d) => d.kind === Kind.OPERATION_DEFINITION),
+      ([name, value]) =>
+        name.endsWith('Document') && (value as DocumentNode)?.definitions?.some((d) => d.kind === Kind.OPERATION_DEFINITION),
     );
     expect(operations.length, 'the dashboard has documents').toBeGreaterThan(5);
     for (const [name, document] of operations) {
       const errors = validate(schema, document as DocumentNode, rules);
-      expect(errors.map((e) => e.message), `the dashboard's ${name} is within every limit`).toEqual([]);
+      expect(
+        errors.map((e) => e.message),
+        `the dashboard's ${name} is within every limit`,
+      ).toEqual([]);
     }
   });
 });

@@ -12,7 +12,9 @@ const MUTATIONS = 5;
 const CAPTURES = 8;
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ env: { PAIDSYNC_MUTATIONS_PER_MINUTE_PER_KEY: String(MUTATIONS), PAIDSYNC_CAPTURES_PER_MINUTE_PER_KEY: String(CAPTURES) } });
+  t = await startTestApp({
+    env: { PAIDSYNC_MUTATIONS_PER_MINUTE_PER_KEY: String(MUTATIONS), PAIDSYNC_CAPTURES_PER_MINUTE_PER_KEY: String(CAPTURES) },
+  });
 });
 afterAll(() => t?.stop());
 
@@ -23,7 +25,12 @@ async function post(key: string, query: string, variables: Record<string, unknow
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body, codes: (body.errors ?? []).map((e) => e.extensions?.code) };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body,
+    codes: (body.errors ?? []).map((e) => e.extensions?.code),
+  };
 }
 
 const upsert = (id: string) => `mutation { upsertCustomers(customers: [{ externalId: "${id}" }]) { count } }`;
@@ -55,14 +62,20 @@ describe('mutations', () => {
     const overWs = subscribe(t.ws(key), upsert('rl-ws'));
     const ending = await overWs.ended();
     const errors = ending.errors ?? overWs.received.flatMap((p) => p.errors ?? []);
-    expect(errors.map((e) => e.extensions?.code), 'over graphql-ws the key is limited too').toEqual(['RATE_LIMITED']);
+    expect(
+      errors.map((e) => e.extensions?.code),
+      'over graphql-ws the key is limited too',
+    ).toEqual(['RATE_LIMITED']);
   });
 
   it('refuse a request whose mutations do not all fit, running none of them', async () => {
     const key = await t.keyFor('OPERATOR');
     for (let i = 0; i < MUTATIONS - 1; i++) expect((await post(key, upsert(`fit-${i}`))).codes, 'within the budget').toEqual([]);
     const before = await snapshotTables(t.databaseUrl);
-    const two = await post(key, `mutation { a: ${upsert('fit-a').slice('mutation { '.length, -2)} b: ${upsert('fit-b').slice('mutation { '.length, -2)} }`);
+    const two = await post(
+      key,
+      `mutation { a: ${upsert('fit-a').slice('mutation { '.length, -2)} b: ${upsert('fit-b').slice('mutation { '.length, -2)} }`,
+    );
     expect(two.codes, 'two mutations with one token left are refused').toEqual(['RATE_LIMITED']);
     expect(await snapshotTables(t.databaseUrl), 'neither ran').toEqual(before);
     expect((await post(key, upsert('fit-last'))).codes, 'the one token left is still there').toEqual([]);
@@ -99,7 +112,9 @@ describe('the budgets', () => {
 
   it('are by default generous enough for the benchmarks: 2,000 captures a second with one key', () => {
     const config = loadConfig({});
-    expect(config.capturesPerMinutePerKey, 'the capture budget allows 2,000/s sustained with room to spare').toBeGreaterThanOrEqual(2000 * 60 * 2);
+    expect(config.capturesPerMinutePerKey, 'the capture budget allows 2,000/s sustained with room to spare').toBeGreaterThanOrEqual(
+      2000 * 60 * 2,
+    );
     expect(config.mutationsPerMinutePerKey, 'other mutations: 20 a second sustained').toBe(1200);
   });
 });

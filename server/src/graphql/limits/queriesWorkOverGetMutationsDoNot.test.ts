@@ -13,11 +13,16 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 const get = (params: Record<string, string>, key: string | null = t.adminKey) =>
-  fetch(`${t.url}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } });
+  fetch(`${t.url}/graphql?${new URLSearchParams(params)}`, {
+    headers: { accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+  });
 
 it('answers a query sent over GET, with variables, for any role that may read', async () => {
   const viewer = await t.keyFor('VIEWER');
-  const response = await get({ query: 'query($n: Int) { syncJobs(first: $n) { totalCount } }', variables: JSON.stringify({ n: 5 }) }, viewer);
+  const response = await get(
+    { query: 'query($n: Int) { syncJobs(first: $n) { totalCount } }', variables: JSON.stringify({ n: 5 }) },
+    viewer,
+  );
   expect(response.status, 'GET query answers 200').toBe(200);
   expect(await response.json(), 'GET query returns its data').toEqual({ data: { syncJobs: { totalCount: 0 } } });
   const anonymous = await get({ query: '{ destinations { id } }' }, null);
@@ -30,7 +35,10 @@ it('refuses a mutation sent over GET with 405 and changes nothing', async () => 
   const response = await get({ query: 'mutation { createApiKey(name: "over get", role: ADMIN) { key } }' });
   const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> };
   expect(response.status, 'a mutation over GET is refused with 405').toBe(405);
-  expect(body.errors?.map((e) => e.extensions?.code), 'refused with BAD_USER_INPUT').toEqual(['BAD_USER_INPUT']);
+  expect(
+    body.errors?.map((e) => e.extensions?.code),
+    'refused with BAD_USER_INPUT',
+  ).toEqual(['BAD_USER_INPUT']);
   expect(body.data ?? null, 'no data').toBeNull();
   expect(await snapshotTables(t.databaseUrl), 'nothing changed').toEqual(before);
 });

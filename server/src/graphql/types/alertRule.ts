@@ -22,13 +22,19 @@ const AlertRuleKindEnum = builder.enumType(AlertRuleKind, {
 });
 
 builder.prismaObject('AlertRule', {
-  description: 'An alert or lifecycle webhook rule. Its webhook is a signed JSON POST with a Slack-compatible `text` field, delivered as a NOTIFICATION sync job (retried like any item, shown in Sync Tracking and the API inspector).',
+  description:
+    'An alert or lifecycle webhook rule. Its webhook is a signed JSON POST with a Slack-compatible `text` field, delivered as a NOTIFICATION sync job (retried like any item, shown in Sync Tracking and the API inspector).',
   fields: (t) => ({
     id: t.id({ description: 'the rule id', resolve: (r) => encodeId('AlertRule', r.id) }),
     name: t.exposeString('name', { description: 'a name for people' }),
     kind: t.field({ type: AlertRuleKindEnum, description: 'what it watches', resolve: (r) => r.kind }),
-    threshold: t.exposeFloat('threshold', { description: 'percent (REJECTION_RATE), minutes (DESTINATION_PAUSED) or hours (WAITING_FOR_RETRY, SYNC_NOT_COMPLETED); unused otherwise' }),
-    windowMinutes: t.exposeInt('windowMinutes', { description: 'an alert fires at most once per window of this many minutes (and REJECTION_RATE looks this far back)' }),
+    threshold: t.exposeFloat('threshold', {
+      description:
+        'percent (REJECTION_RATE), minutes (DESTINATION_PAUSED) or hours (WAITING_FOR_RETRY, SYNC_NOT_COMPLETED); unused otherwise',
+    }),
+    windowMinutes: t.exposeInt('windowMinutes', {
+      description: 'an alert fires at most once per window of this many minutes (and REJECTION_RATE looks this far back)',
+    }),
     destination: t.field({
       type: DestinationRef,
       nullable: true,
@@ -86,7 +92,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AlertRuleInput, required: true, description: 'the rule' }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(inputSchema, args.input);
-      if (input.kind === 'REJECTION_RATE' && (input.threshold ?? 0) > 100) badInput('a rejection rate threshold is a percentage (0 to 100)', { field: 'threshold' });
+      if (input.kind === 'REJECTION_RATE' && (input.threshold ?? 0) > 100)
+        badInput('a rejection rate threshold is a percentage (0 to 100)', { field: 'threshold' });
       const webhookDestinationId = decodeId('Destination', input.webhookDestinationId, 'webhookDestinationId');
       const destinationId = input.destinationId ? decodeId('Destination', input.destinationId, 'destinationId') : null;
       const receiver = await ctx.prisma.destination.findUnique({ where: { id: webhookDestinationId } });
@@ -94,7 +101,14 @@ builder.mutationFields((t) => ({
       if (destinationId !== null && !(await ctx.prisma.destination.findUnique({ where: { id: destinationId } }))) notFound('Destination');
       return ctx.prisma.alertRule.create({
         ...query,
-        data: { name: input.name, kind: input.kind, threshold: input.threshold ?? 0, windowMinutes: input.windowMinutes ?? 60, destinationId, webhookDestinationId },
+        data: {
+          name: input.name,
+          kind: input.kind,
+          threshold: input.threshold ?? 0,
+          windowMinutes: input.windowMinutes ?? 60,
+          destinationId,
+          webhookDestinationId,
+        },
       });
     },
   }),

@@ -14,14 +14,29 @@ const ApiCallRef = builder.prismaNode('ApiCall', {
   id: { field: 'id' },
   fields: (t) => ({
     destination: t.relation('destination', { description: 'The destination called.' }),
-    syncJob: t.relation('syncJob', { nullable: true, description: 'The job it was made for; null for calls outside a job or once the job is gone.' }),
+    syncJob: t.relation('syncJob', {
+      nullable: true,
+      description: 'The job it was made for; null for calls outside a job or once the job is gone.',
+    }),
     method: t.exposeString('method', { description: 'HTTP method: GET, POST, DELETE, …' }),
     url: t.exposeString('url', { description: 'The URL requested, secrets (tokens) redacted' }),
-    statusCode: t.exposeInt('statusCode', { nullable: true, description: 'HTTP status of the response; null when no response came (network error, timeout)' }),
+    statusCode: t.exposeInt('statusCode', {
+      nullable: true,
+      description: 'HTTP status of the response; null when no response came (network error, timeout)',
+    }),
     durationMs: t.exposeInt('durationMs', { description: 'Time from sending to the full response, in milliseconds.' }),
     at: t.expose('at', { type: 'DateTime', description: 'When it was sent.' }),
-    requestBody: t.string({ nullable: true, description: 'The request body, redacted (no tokens, no raw PII) and truncated; null for a request without a body, and for VIEWER keys (OPERATOR and ADMIN only).', resolve: (c, _a, ctx) => bodyFor(ctx, c.requestBody) }),
-    responseBody: t.string({ nullable: true, description: 'The response, redacted and truncated; null when no response came, and for VIEWER keys (OPERATOR and ADMIN only).', resolve: (c, _a, ctx) => bodyFor(ctx, c.responseBody) }),
+    requestBody: t.string({
+      nullable: true,
+      description:
+        'The request body, redacted (no tokens, no raw PII) and truncated; null for a request without a body, and for VIEWER keys (OPERATOR and ADMIN only).',
+      resolve: (c, _a, ctx) => bodyFor(ctx, c.requestBody),
+    }),
+    responseBody: t.string({
+      nullable: true,
+      description: 'The response, redacted and truncated; null when no response came, and for VIEWER keys (OPERATOR and ADMIN only).',
+      resolve: (c, _a, ctx) => bodyFor(ctx, c.responseBody),
+    }),
   }),
 });
 

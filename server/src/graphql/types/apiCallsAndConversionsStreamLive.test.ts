@@ -29,7 +29,12 @@ async function firstEvents<T>(
   })();
   await listening; // subscribed before acting
   await act();
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`expected ${count} events within 20 s, got ${JSON.stringify(received)}`)), 20_000))]);
+  await Promise.race([
+    done,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`expected ${count} events within 20 s, got ${JSON.stringify(received)}`)), 20_000),
+    ),
+  ]);
   return received;
 }
 
@@ -50,7 +55,10 @@ it('streams each request made to a destination as it is recorded', async () => {
 
 it('streams a captured conversion and its status changes', async () => {
   const destination = await s.webDestination('conversions-live');
-  await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', { d: [destination] });
+  await s.t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: true, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    { d: [destination] },
+  );
   const events = await firstEvents<{ conversionEventUpdated: { eventId: string; status: string } }>(
     'conversionEvent',
     'subscription { conversionEventUpdated { eventId status } }',

@@ -21,20 +21,27 @@ builder.prismaNode('ApiKey', {
   // on the type, not only on apiKeys: node(id:) reaches any Node. Keys are ADMIN's to read, except a
   // key's own record (`me`)
   authScopes: (key, ctx) => (ctx.principal !== null && key.id === ctx.principal.keyId ? true : { admin: true }),
-  description: 'An API key’s record (never the key itself, which is stored only as a hash). ADMIN may read every key; any key may read its own (`me`).',
+  description:
+    'An API key’s record (never the key itself, which is stored only as a hash). ADMIN may read every key; any key may read its own (`me`).',
   id: { field: 'id' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What the key is for, as given at creation.' }),
     role: t.expose('role', { type: ApiKeyRoleEnum, description: 'What the key may do.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked (it no longer authenticates); null while it is valid.' }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was revoked (it no longer authenticates); null while it is valid.',
+    }),
   }),
 });
 
 const CreatedApiKey = builder.objectRef<{ key: string; apiKeyId: number }>('CreatedApiKey').implement({
   description: 'The key is shown once, here, and never again.',
   fields: (t) => ({
-    key: t.exposeString('key', { description: 'The key, `psk_<id>_<secret>`: send it as `Authorization: Bearer KEY`. Only its hash is kept.' }),
+    key: t.exposeString('key', {
+      description: 'The key, `psk_<id>_<secret>`: send it as `Authorization: Bearer KEY`. Only its hash is kept.',
+    }),
     apiKey: t.prismaField({
       type: 'ApiKey',
       description: 'The new key’s record.',
@@ -76,7 +83,8 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.prismaField({
     type: 'ApiKey',
     authScopes: { admin: true },
-    description: 'ADMIN only. Revokes a key at once, in every API process; its open subscriptions end. Revoking a revoked key changes nothing.',
+    description:
+      'ADMIN only. Revokes a key at once, in every API process; its open subscriptions end. Revoking a revoked key changes nothing.',
     args: { id: t.arg.id({ required: true, description: 'Global id of the key’s record.' }) },
     resolve: async (query, _root, args, ctx) => {
       const id = decodeId('ApiKey', String(args.id));

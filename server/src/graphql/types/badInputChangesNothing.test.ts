@@ -21,8 +21,10 @@ const UPDATE_SEGMENT = `mutation($id: ID!, $input: UpdateSegmentInput!) { update
 
 beforeAll(async () => {
   t = await startTestApp();
-  dmpId = (await t.ok(CREATE_DESTINATION, { input: { name: 'dmp one', type: 'DMP', settings: { directory: '/tmp/one' } } })).createDestination.id;
-  otherDmpId = (await t.ok(CREATE_DESTINATION, { input: { name: 'dmp two', type: 'DMP', settings: { directory: '/tmp/two' } } })).createDestination.id;
+  dmpId = (await t.ok(CREATE_DESTINATION, { input: { name: 'dmp one', type: 'DMP', settings: { directory: '/tmp/one' } } }))
+    .createDestination.id;
+  otherDmpId = (await t.ok(CREATE_DESTINATION, { input: { name: 'dmp two', type: 'DMP', settings: { directory: '/tmp/two' } } }))
+    .createDestination.id;
   linkedinId = (
     await t.ok(CREATE_DESTINATION, {
       input: { name: 'linkedin', type: 'LINKEDIN_ADS', settings: { adAccountId: '123' }, credentials: { accessToken: 'li-token' } },
@@ -30,7 +32,9 @@ beforeAll(async () => {
   ).createDestination.id;
   await t.ok(UPSERT, { customers: [{ externalId: 'known-1' }, { externalId: 'known-2' }] });
   segmentId = (
-    await t.ok(CREATE_SEGMENT, { input: { name: 'static two', paidSyncEnabled: false, destinationIds: [dmpId], customerExternalIds: ['known-1', 'known-2'] } })
+    await t.ok(CREATE_SEGMENT, {
+      input: { name: 'static two', paidSyncEnabled: false, destinationIds: [dmpId], customerExternalIds: ['known-1', 'known-2'] },
+    })
   ).createSegment.id;
   await t.ok(CREATE_SEGMENT, { input: { name: 'taken name', paidSyncEnabled: false, destinationIds: [], criteria: { all: [] } } });
   await t.keyFor('VIEWER');
@@ -42,7 +46,10 @@ afterAll(() => t?.stop());
 async function refused(what: string, code: string, query: string, variables: Record<string, unknown> = {}) {
   const before = await snapshotTables(t.databaseUrl);
   const result = await t.gql(query, variables);
-  expect(result.errors?.map((e) => e.extensions?.code), `${what}: refused with ${code}`).toEqual([code]);
+  expect(
+    result.errors?.map((e) => e.extensions?.code),
+    `${what}: refused with ${code}`,
+  ).toEqual([code]);
   expect(await snapshotTables(t.databaseUrl), `${what}: no table changed`).toEqual(before);
   return result.errors![0]!;
 }
@@ -93,12 +100,34 @@ describe('upsertCustomers', () => {
 
 describe('createDestination', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
-    ['missing required settings (FACEBOOK_ADS without adAccountId)', { name: 'fb', type: 'FACEBOOK_ADS', settings: {}, credentials: { accessToken: 't' } }],
-    ['an apiBaseUrl that is not a URL', { name: 'fb', type: 'FACEBOOK_ADS', settings: { adAccountId: '1', apiBaseUrl: 'graph facebook com' }, credentials: { accessToken: 't' } }],
-    ['an apiBaseUrl that is not http(s)', { name: 'fb', type: 'FACEBOOK_ADS', settings: { adAccountId: '1', apiBaseUrl: 'ftp://graph.facebook.com' }, credentials: { accessToken: 't' } }],
+    [
+      'missing required settings (FACEBOOK_ADS without adAccountId)',
+      { name: 'fb', type: 'FACEBOOK_ADS', settings: {}, credentials: { accessToken: 't' } },
+    ],
+    [
+      'an apiBaseUrl that is not a URL',
+      {
+        name: 'fb',
+        type: 'FACEBOOK_ADS',
+        settings: { adAccountId: '1', apiBaseUrl: 'graph facebook com' },
+        credentials: { accessToken: 't' },
+      },
+    ],
+    [
+      'an apiBaseUrl that is not http(s)',
+      {
+        name: 'fb',
+        type: 'FACEBOOK_ADS',
+        settings: { adAccountId: '1', apiBaseUrl: 'ftp://graph.facebook.com' },
+        credentials: { accessToken: 't' },
+      },
+    ],
     ['missing credentials for FACEBOOK_ADS', { name: 'fb', type: 'FACEBOOK_ADS', settings: { adAccountId: '1' } }],
     ['empty credentials for GOOGLE_ADS', { name: 'g', type: 'GOOGLE_ADS', settings: { customerId: '123-456-7890' }, credentials: {} }],
-    ['an unknown settings key (a token pasted into settings)', { name: 'li', type: 'LINKEDIN_ADS', settings: { adAccountId: '1', accessToken: 'oops' }, credentials: { accessToken: 't' } }],
+    [
+      'an unknown settings key (a token pasted into settings)',
+      { name: 'li', type: 'LINKEDIN_ADS', settings: { adAccountId: '1', accessToken: 'oops' }, credentials: { accessToken: 't' } },
+    ],
     ['settings that are not an object', { name: 'w', type: 'WEB', settings: 'https://example.com' }],
     ['a WEB destination without its url', { name: 'w', type: 'WEB', settings: {} }],
     ['an empty name', { name: '   ', type: 'DMP', settings: { directory: '/tmp/x' } }],
@@ -126,11 +155,20 @@ describe('createDestination', () => {
 
 describe('updateDestination', () => {
   it('refuses an id that names no destination with NOT_FOUND', async () => {
-    await refused('an unknown destination', 'NOT_FOUND', UPDATE_DESTINATION, { id: encodeGlobalID('Destination', 999_999), input: { enabled: false } });
+    await refused('an unknown destination', 'NOT_FOUND', UPDATE_DESTINATION, {
+      id: encodeGlobalID('Destination', 999_999),
+      input: { enabled: false },
+    });
   });
 
   it('refuses malformed and foreign ids with BAD_USER_INPUT', async () => {
-    for (const id of ['garbage', '', encodeGlobalID('Segment', 1), encodeGlobalID('Destination', 'abc'), encodeGlobalID('Destination', -1)]) {
+    for (const id of [
+      'garbage',
+      '',
+      encodeGlobalID('Segment', 1),
+      encodeGlobalID('Destination', 'abc'),
+      encodeGlobalID('Destination', -1),
+    ]) {
       await refused(`the id "${id}"`, 'BAD_USER_INPUT', UPDATE_DESTINATION, { id, input: { enabled: false } });
     }
   });
@@ -140,8 +178,14 @@ describe('updateDestination', () => {
   });
 
   it('refuses settings invalid for the destination type, and credentials emptied where required', async () => {
-    await refused('LINKEDIN settings without adAccountId', 'BAD_USER_INPUT', UPDATE_DESTINATION, { id: linkedinId, input: { settings: { apiBaseUrl: 'https://x.example' } } });
-    await refused('a bad apiBaseUrl', 'BAD_USER_INPUT', UPDATE_DESTINATION, { id: dmpId, input: { settings: { directory: '/tmp/one', apiBaseUrl: 'nope' } } });
+    await refused('LINKEDIN settings without adAccountId', 'BAD_USER_INPUT', UPDATE_DESTINATION, {
+      id: linkedinId,
+      input: { settings: { apiBaseUrl: 'https://x.example' } },
+    });
+    await refused('a bad apiBaseUrl', 'BAD_USER_INPUT', UPDATE_DESTINATION, {
+      id: dmpId,
+      input: { settings: { directory: '/tmp/one', apiBaseUrl: 'nope' } },
+    });
     await refused('credentials emptied for LINKEDIN', 'BAD_USER_INPUT', UPDATE_DESTINATION, { id: linkedinId, input: { credentials: {} } });
     await refused('a valid change together with a bad one', 'BAD_USER_INPUT', UPDATE_DESTINATION, {
       id: dmpId,
@@ -153,22 +197,41 @@ describe('updateDestination', () => {
 describe('createSegment and updateSegment', () => {
   it('refuses unknown customers in a static list and writes no segment', async () => {
     const error = await refused('unknown customers', 'BAD_USER_INPUT', CREATE_SEGMENT, {
-      input: { name: 'with strangers', paidSyncEnabled: true, destinationIds: [dmpId], customerExternalIds: ['known-1', 'stranger-1', 'stranger-2'] },
+      input: {
+        name: 'with strangers',
+        paidSyncEnabled: true,
+        destinationIds: [dmpId],
+        customerExternalIds: ['known-1', 'stranger-1', 'stranger-2'],
+      },
     });
     expect(error.message, 'the message names the unknown customers').toContain('stranger-1');
   });
 
   it('refuses an unknown destination, a malformed destination id, both criteria and a list, and bad criteria', async () => {
     const base = { name: 'new segment', paidSyncEnabled: false, destinationIds: [] as string[] };
-    await refused('an unknown destination', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, destinationIds: [encodeGlobalID('Destination', 424242)] } });
+    await refused('an unknown destination', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, destinationIds: [encodeGlobalID('Destination', 424242)] },
+    });
     await refused('a malformed destination id', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, destinationIds: ['nope'] } });
-    await refused('criteria and a list', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { all: [] }, customerExternalIds: ['known-1'] } });
-    await refused('criteria with an unknown op', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { field: 'country', op: 'like', value: 'U%' } } });
-    await refused('criteria over an unknown column', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { field: 'email', op: 'eq', value: 'a' } } });
-    await refused('gt without a number', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { attribute: 'age', op: 'gt', value: 'old' } } });
+    await refused('criteria and a list', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { all: [] }, customerExternalIds: ['known-1'] },
+    });
+    await refused('criteria with an unknown op', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { field: 'country', op: 'like', value: 'U%' } },
+    });
+    await refused('criteria over an unknown column', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { field: 'email', op: 'eq', value: 'a' } },
+    });
+    await refused('gt without a number', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { attribute: 'age', op: 'gt', value: 'old' } },
+    });
     await refused('an empty name', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, name: '' } });
-    await refused('adConsent compared with a string', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { field: 'adConsent', op: 'eq', value: 'maybe' } } });
-    await refused('adConsent compared with gt', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { ...base, criteria: { field: 'adConsent', op: 'gt', value: 1 } } });
+    await refused('adConsent compared with a string', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { field: 'adConsent', op: 'eq', value: 'maybe' } },
+    });
+    await refused('adConsent compared with gt', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { ...base, criteria: { field: 'adConsent', op: 'gt', value: 1 } },
+    });
   });
 
   it('refuses criteria nested thousands deep with BAD_USER_INPUT (not a stack overflow)', async () => {
@@ -182,21 +245,34 @@ describe('createSegment and updateSegment', () => {
       body,
     });
     const result = (await response.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
-    expect(result.errors?.map((e) => e.extensions?.code), 'deep criteria are refused as bad input').toEqual(['BAD_USER_INPUT']);
+    expect(
+      result.errors?.map((e) => e.extensions?.code),
+      'deep criteria are refused as bad input',
+    ).toEqual(['BAD_USER_INPUT']);
     expect(await snapshotTables(t.databaseUrl), 'no table changed').toEqual(before);
     const { segments } = await t.ok('{ segments { name } }');
-    expect(segments.map((s: { name: string }) => s.name), 'rule segments a little nested still work').not.toContain('deep');
+    expect(
+      segments.map((s: { name: string }) => s.name),
+      'rule segments a little nested still work',
+    ).not.toContain('deep');
   });
 
   it('a rule on adConsent with a boolean works and counts members', async () => {
     const created = await t.ok(`mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id memberCount } }`, {
-      input: { name: 'consenting', paidSyncEnabled: false, destinationIds: [], criteria: { not: { not: { field: 'adConsent', op: 'eq', value: true } } } },
+      input: {
+        name: 'consenting',
+        paidSyncEnabled: false,
+        destinationIds: [],
+        criteria: { not: { not: { field: 'adConsent', op: 'eq', value: true } } },
+      },
     });
     expect(created.createSegment.memberCount, 'both known customers consent by default').toBe(2);
   });
 
   it('refuses a taken name with CONFLICT', async () => {
-    await refused('a duplicate segment name', 'CONFLICT', CREATE_SEGMENT, { input: { name: 'taken name', paidSyncEnabled: false, destinationIds: [] } });
+    await refused('a duplicate segment name', 'CONFLICT', CREATE_SEGMENT, {
+      input: { name: 'taken name', paidSyncEnabled: false, destinationIds: [] },
+    });
     await refused('renaming onto a taken name', 'CONFLICT', UPDATE_SEGMENT, { id: segmentId, input: { name: 'taken name' } });
   });
 
@@ -211,7 +287,10 @@ describe('createSegment and updateSegment', () => {
       input: { name: 'renamed meanwhile', destinationIds: [otherDmpId], customerExternalIds: ['known-1', 'stranger-3'] },
     });
     const { segments } = await t.ok('{ segments { id name memberCount destinations { id } } }');
-    expect(segments.find((s: { id: string }) => s.id === segmentId), 'the segment is as it was').toEqual({
+    expect(
+      segments.find((s: { id: string }) => s.id === segmentId),
+      'the segment is as it was',
+    ).toEqual({
       id: segmentId,
       name: 'static two',
       memberCount: 2,
@@ -223,7 +302,9 @@ describe('createSegment and updateSegment', () => {
 describe('keys and the paid configuration', () => {
   it('refuses an empty key name, and unknown or malformed key ids', async () => {
     await refused('an empty key name', 'BAD_USER_INPUT', 'mutation { createApiKey(name: " ", role: VIEWER) { key } }');
-    await refused('an unknown key', 'NOT_FOUND', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: encodeGlobalID('ApiKey', 55_555) });
+    await refused('an unknown key', 'NOT_FOUND', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', {
+      id: encodeGlobalID('ApiKey', 55_555),
+    });
     await refused('a malformed key id', 'BAD_USER_INPUT', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: 'AAAA' });
     expect(viewerKeyId, 'a key exists to compare with').toBeTruthy();
   });
@@ -247,9 +328,17 @@ describe('the NUL character', () => {
     await refused('NUL in an externalId', 'BAD_USER_INPUT', UPSERT, { customers: [{ externalId: 'nul\u0000id' }] });
     await refused('NUL in a first name', 'BAD_USER_INPUT', UPSERT, { customers: [{ externalId: 'fine', firstName: 'A\u0000' }] });
     await refused('NUL in an attribute', 'BAD_USER_INPUT', UPSERT, { customers: [{ externalId: 'fine', attributes: { note: '\u0000' } }] });
-    await refused('NUL in a segment name', 'BAD_USER_INPUT', CREATE_SEGMENT, { input: { name: 'seg\u0000', paidSyncEnabled: false, destinationIds: [] } });
-    await refused('NUL in a destination name', 'BAD_USER_INPUT', CREATE_DESTINATION, { input: { name: 'd\u0000', type: 'DMP', settings: { directory: '/tmp/x' } } });
-    await refused('NUL escaped in the query text', 'BAD_USER_INPUT', 'mutation { upsertCustomers(customers: [{ externalId: "esc\\u0000aped" }]) { count } }');
+    await refused('NUL in a segment name', 'BAD_USER_INPUT', CREATE_SEGMENT, {
+      input: { name: 'seg\u0000', paidSyncEnabled: false, destinationIds: [] },
+    });
+    await refused('NUL in a destination name', 'BAD_USER_INPUT', CREATE_DESTINATION, {
+      input: { name: 'd\u0000', type: 'DMP', settings: { directory: '/tmp/x' } },
+    });
+    await refused(
+      'NUL escaped in the query text',
+      'BAD_USER_INPUT',
+      'mutation { upsertCustomers(customers: [{ externalId: "esc\\u0000aped" }]) { count } }',
+    );
   });
 });
 
@@ -263,7 +352,10 @@ describe('queries and requests', () => {
       '{ apiCalls(destinationId: "garbage") { totalCount } }',
     ]) {
       const result = await t.gql(query);
-      expect(result.errors?.map((e) => e.extensions?.code), `${query} is refused with BAD_USER_INPUT`).toEqual(['BAD_USER_INPUT']);
+      expect(
+        result.errors?.map((e) => e.extensions?.code),
+        `${query} is refused with BAD_USER_INPUT`,
+      ).toEqual(['BAD_USER_INPUT']);
     }
   });
 
@@ -271,25 +363,37 @@ describe('queries and requests', () => {
     let deep = 'id';
     for (let i = 0; i < 12; i++) deep = `parent { ${deep} }`;
     const tooDeep = await t.gql(`{ syncJobs { edges { node { ${deep} } } } }`);
-    expect(tooDeep.errors?.map((e) => e.extensions?.code), 'a too-deep query is BAD_USER_INPUT').toEqual(['BAD_USER_INPUT']);
+    expect(
+      tooDeep.errors?.map((e) => e.extensions?.code),
+      'a too-deep query is BAD_USER_INPUT',
+    ).toEqual(['BAD_USER_INPUT']);
     expect(tooDeep.data ?? null, 'a too-deep query runs nothing').toBeNull();
     const viaFragments = await t.gql(
       `query { syncJobs { edges { node { ...A } } } }
        fragment A on SyncJob { parent { ...B } } fragment B on SyncJob { parent { ...C } } fragment C on SyncJob { parent { ...D } }
        fragment D on SyncJob { parent { parent { parent { parent { parent { id } } } } } }`,
     );
-    expect(viaFragments.errors?.map((e) => e.extensions?.code), 'depth through fragments counts too').toEqual(['BAD_USER_INPUT']);
+    expect(
+      viaFragments.errors?.map((e) => e.extensions?.code),
+      'depth through fragments counts too',
+    ).toEqual(['BAD_USER_INPUT']);
     let deepIntrospection = 'name';
     for (let i = 0; i < 6; i++) deepIntrospection = `fields { type { ${deepIntrospection} } }`;
     const tooDeepIntrospection = await t.gql(`{ __schema { types { ${deepIntrospection} } } }`);
     // (graphql-js adds its own "Maximum introspection depth exceeded" here as well)
-    expect(tooDeepIntrospection.errors?.map((e) => e.extensions?.code), 'introspection that branches too deep is refused too').toContain('BAD_USER_INPUT');
+    expect(
+      tooDeepIntrospection.errors?.map((e) => e.extensions?.code),
+      'introspection that branches too deep is refused too',
+    ).toContain('BAD_USER_INPUT');
     expect(tooDeepIntrospection.data ?? null, 'the deep introspection ran nothing').toBeNull();
     const standard = await t.gql(getIntrospectionQuery());
     expect(standard.errors, 'the standard introspection query (GraphiQL, codegen) is within the limit').toBeUndefined();
     const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: destinations { id }`).join(' ');
     const tooMany = await t.gql(`{ ${aliases} }`);
-    expect(tooMany.errors?.map((e) => e.extensions?.code), 'too many aliases is BAD_USER_INPUT').toEqual(['BAD_USER_INPUT']);
+    expect(
+      tooMany.errors?.map((e) => e.extensions?.code),
+      'too many aliases is BAD_USER_INPUT',
+    ).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses an over-large body with 413 and writes nothing', async () => {

@@ -11,7 +11,11 @@ const CapturePaidResponseInput = builder.inputType('CapturePaidResponseInput', {
   fields: (t) => ({
     eventId: t.string({ required: true, description: 'idempotency key: a second capture with the same id changes nothing' }),
     conversionName: t.string({ required: true, description: 'The conversion type, e.g. Purchase (1 to 200 characters).' }),
-    occurredAt: t.field({ type: 'DateTime', required: true, description: 'When it happened; not in the future (5 minutes of clock skew allowed).' }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When it happened; not in the future (5 minutes of clock skew allowed).',
+    }),
     customerExternalId: t.string({ description: 'The customer who converted (an upserted externalId).' }),
     clickId: t.string({ description: 'gclid / fbclid' }),
     value: t.float({ description: 'Monetary value, in `currency` units (0 to 10^12).' }),
@@ -39,7 +43,10 @@ const captureSchema = z
     customerExternalId: z.string().min(1).max(256).nullish(),
     clickId: z.string().min(1).max(500).nullish(),
     value: z.number().finite().min(0).max(1e12).nullish(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code like USD').nullish(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code like USD')
+      .nullish(),
   })
   .refine((e) => e.customerExternalId != null || e.clickId != null, 'give customerExternalId or clickId, so the network can match it');
 

@@ -33,11 +33,25 @@ const ConversionEventRef = builder.prismaNode('ConversionEvent', {
     eventId: t.exposeString('eventId', { description: 'Your id of the event; the networks deduplicate on it too.' }),
     conversionName: t.exposeString('conversionName', { description: 'The conversion type, e.g. Purchase.' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the conversion happened.' }),
-    status: t.expose('status', { type: DeliveryStatusEnum, description: 'Where its delivery is, over every conversion destination (PENDING while offline conversions are off).' }),
+    status: t.expose('status', {
+      type: DeliveryStatusEnum,
+      description: 'Where its delivery is, over every conversion destination (PENDING while offline conversions are off).',
+    }),
     attempts: t.exposeInt('attempts', { description: 'Times it was sent.' }),
-    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true, description: 'When it was last sent; null before the first attempt.' }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When it is sent again (WAITING_FOR_RETRY); null otherwise.' }),
-    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed or the network rejected it; null when it did not.' }),
+    lastAttemptAt: t.expose('lastAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last sent; null before the first attempt.',
+    }),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it is sent again (WAITING_FOR_RETRY); null otherwise.',
+    }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last attempt failed or the network rejected it; null when it did not.',
+    }),
     syncJob: t.relation('syncJob', { nullable: true, description: 'The OFFLINE_CONVERSION job that carries it; null until one does.' }),
     deliveries: t.relation('deliveries', {
       type: ConversionDeliveryRef,
@@ -69,13 +83,17 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const loadEvent = sharedLoader<{ id: number }, ConversionEvent>((event, ctx) => ctx.prisma.conversionEvent.findUnique({ where: { id: event.id } }));
+const loadEvent = sharedLoader<{ id: number }, ConversionEvent>((event, ctx) =>
+  ctx.prisma.conversionEvent.findUnique({ where: { id: event.id } }),
+);
 
 builder.subscriptionFields((t) => ({
   conversionEventUpdated: t.field({
     type: ConversionEventRef,
     description: 'each captured conversion, and every change of its delivery status',
-    args: { status: t.arg({ type: [DeliveryStatusEnum], description: 'Only events that are now in one of these statuses; all when left out.' }) },
+    args: {
+      status: t.arg({ type: [DeliveryStatusEnum], description: 'Only events that are now in one of these statuses; all when left out.' }),
+    },
     subscribe: (_root, args, ctx) =>
       liveSubscription(ctx, 'conversionEvent', {
         load: (event) => loadEvent(event, ctx),

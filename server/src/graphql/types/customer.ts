@@ -19,7 +19,11 @@ const CustomerInput = builder.inputType('CustomerInput', {
     dateOfBirth: t.string({ description: 'Date of birth as YYYY-MM-DD.' }),
     gender: t.string({ description: 'm, f, male or female (any case).' }),
     adConsent: t.boolean({ description: 'false: never sent; removed from audiences it was in' }),
-    attributes: t.field({ type: 'JSON', description: 'Free-form attributes (a JSON object, at most 64 KiB) that segment criteria test, e.g. { "plan": "gold" }; merged into the stored ones key by key.' }),
+    attributes: t.field({
+      type: 'JSON',
+      description:
+        'Free-form attributes (a JSON object, at most 64 KiB) that segment criteria test, e.g. { "plan": "gold" }; merged into the stored ones key by key.',
+    }),
   }),
 });
 

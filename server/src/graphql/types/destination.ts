@@ -10,18 +10,35 @@ import { parseInput } from '../validate.ts';
 
 export const DestinationTypeEnum = builder.enumType(DestinationType, {
   name: 'DestinationType',
-  description: 'The kind of ad network or endpoint a destination is; it decides the wire format and what `settings` and `credentials` take.',
+  description:
+    'The kind of ad network or endpoint a destination is; it decides the wire format and what `settings` and `credentials` take.',
   values: {
-    FACEBOOK_ADS: { description: 'Meta (Facebook) Ads: Custom Audiences (users endpoint, in sessions) and the Conversions API. Settings: adAccountId, pixelId (for conversions), apiVersion. Credentials: accessToken.' },
-    GOOGLE_ADS: { description: 'Google Ads: Customer Match through offline user data jobs, and click conversion uploads. Settings: customerId, loginCustomerId, conversionActionId, apiVersion. Credentials: accessToken, developerToken.' },
-    LINKEDIN_ADS: { description: 'LinkedIn Ads: DMP segments, users added and removed with BATCH_CREATE. Settings: adAccountId, apiVersion (YYYYMM). Credentials: accessToken.' },
-    DMP: { description: 'A data-management platform fed by batch files (ndjson or csv, gzipped) under PAIDSYNC_DMP_ROOT. Settings: directory, format, fields. No credentials.' },
-    WEB: { description: 'Any HTTP(S) endpoint that takes JSON batches, HMAC-signed when a signingSecret is given. Settings: url, fields. Credentials: signingSecret (optional).' },
+    FACEBOOK_ADS: {
+      description:
+        'Meta (Facebook) Ads: Custom Audiences (users endpoint, in sessions) and the Conversions API. Settings: adAccountId, pixelId (for conversions), apiVersion. Credentials: accessToken.',
+    },
+    GOOGLE_ADS: {
+      description:
+        'Google Ads: Customer Match through offline user data jobs, and click conversion uploads. Settings: customerId, loginCustomerId, conversionActionId, apiVersion. Credentials: accessToken, developerToken.',
+    },
+    LINKEDIN_ADS: {
+      description:
+        'LinkedIn Ads: DMP segments, users added and removed with BATCH_CREATE. Settings: adAccountId, apiVersion (YYYYMM). Credentials: accessToken.',
+    },
+    DMP: {
+      description:
+        'A data-management platform fed by batch files (ndjson or csv, gzipped) under PAIDSYNC_DMP_ROOT. Settings: directory, format, fields. No credentials.',
+    },
+    WEB: {
+      description:
+        'Any HTTP(S) endpoint that takes JSON batches, HMAC-signed when a signingSecret is given. Settings: url, fields. Credentials: signingSecret (optional).',
+    },
   },
 });
 
 export const DestinationRef = builder.prismaNode('Destination', {
-  description: 'An ad network account or endpoint that audiences and conversions are sent to. Any role may read it; only ADMIN may create or change it.',
+  description:
+    'An ad network account or endpoint that audiences and conversions are sent to. Any role may read it; only ADMIN may create or change it.',
   id: { field: 'id' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique name, as shown on the dashboard.' }),
@@ -37,12 +54,16 @@ export const DestinationRef = builder.prismaNode('Destination', {
       select: { credentialsEncrypted: true },
       resolve: (d) => d.credentialsEncrypted !== null,
     }),
-    audiences: t.relation('audiences', { query: { orderBy: { id: 'asc' } }, description: 'The lists paidsync keeps in this destination, oldest first.' }),
+    audiences: t.relation('audiences', {
+      query: { orderBy: { id: 'asc' } },
+      description: 'The lists paidsync keeps in this destination, oldest first.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the destination was created.' }),
     pausedUntil: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'While the network throttles this destination (Retry-After and the like): no worker sends to it before this time. Null when not paused.',
+      description:
+        'While the network throttles this destination (Retry-After and the like): no worker sends to it before this time. Null when not paused.',
       select: { rateLimit: { select: { pausedUntil: true } } },
       resolve: (d) => {
         const until = d.rateLimit?.pausedUntil;
@@ -57,9 +78,15 @@ builder.prismaNode('Audience', {
   id: { field: 'id' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Its name in the ad network (made from the segment, issue/group or conversion name).' }),
-    externalId: t.exposeString('externalId', { nullable: true, description: "The audience's id inside the ad network; null until the network has created it." }),
+    externalId: t.exposeString('externalId', {
+      nullable: true,
+      description: "The audience's id inside the ad network; null until the network has created it.",
+    }),
     memberCount: t.exposeInt('memberCount', { description: 'Members the network has confirmed (accepted adds minus accepted removes).' }),
-    matchRate: t.exposeString('matchRate', { nullable: true, description: 'Match-rate range the network reported (Google Customer Match, e.g. "20-30%"); null when the network reports none.' }),
+    matchRate: t.exposeString('matchRate', {
+      nullable: true,
+      description: 'Match-rate range the network reported (Google Customer Match, e.g. "20-30%"); null when the network reports none.',
+    }),
     destination: t.relation('destination', { description: 'The destination the audience lives in.' }),
   }),
 });
@@ -85,8 +112,16 @@ const CreateDestinationInput = builder.inputType('CreateDestinationInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Unique name, 1 to 200 characters.' }),
     type: t.field({ type: DestinationTypeEnum, required: true, description: 'Which network or endpoint; cannot be changed later.' }),
-    settings: t.field({ type: 'JSON', required: true, description: 'Settings for the type (see DestinationType); unknown keys are refused.' }),
-    credentials: t.field({ type: 'JSON', description: 'Secrets for the type (see DestinationType): encrypted at rest, write-only, only ever sent to the host they were entered for.' }),
+    settings: t.field({
+      type: 'JSON',
+      required: true,
+      description: 'Settings for the type (see DestinationType); unknown keys are refused.',
+    }),
+    credentials: t.field({
+      type: 'JSON',
+      description:
+        'Secrets for the type (see DestinationType): encrypted at rest, write-only, only ever sent to the host they were entered for.',
+    }),
   }),
 });
 
@@ -162,13 +197,15 @@ builder.mutationFields((t) => ({
         });
       }
       // compare-and-set on updatedAt: a concurrent edit is reported, not silently overwritten
-      const { count } = await ctx.prisma.destination.updateMany({
-        where: { id: destinationId, updatedAt: existing.updatedAt },
-        data,
-      }).catch((error: unknown) => {
-        if (isUniqueViolation(error)) conflict(`a destination named "${String(data.name)}" already exists`);
-        throw error;
-      });
+      const { count } = await ctx.prisma.destination
+        .updateMany({
+          where: { id: destinationId, updatedAt: existing.updatedAt },
+          data,
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) conflict(`a destination named "${String(data.name)}" already exists`);
+          throw error;
+        });
       if (count === 0) conflict('the destination changed while it was being updated; try again');
       return ctx.prisma.destination.findUniqueOrThrow({ ...query, where: { id: destinationId } });
     },

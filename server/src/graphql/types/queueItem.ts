@@ -12,13 +12,23 @@ export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
     PENDING: { description: 'Made, not yet sent.' },
     SENDING: { description: 'A worker is sending it now (under a lease: a dead worker’s item is taken over within about a minute).' },
     SUCCEEDED: { description: 'The network accepted it (records it rejected one by one are rejected records of the job).' },
-    REJECTED: { description: 'The network refused every record in it (or the conversion) for a reason in the data; the records are the job’s rejected records and go again on the next run of the same scope.' },
-    WAITING_FOR_RETRY: { description: 'Sending failed for an external reason (network down, 5xx, timeout, throttling); resent automatically PAIDSYNC_RETRY_INTERVAL_SECONDS after the last attempt (nextAttemptAt).' },
+    REJECTED: {
+      description:
+        'The network refused every record in it (or the conversion) for a reason in the data; the records are the job’s rejected records and go again on the next run of the same scope.',
+    },
+    WAITING_FOR_RETRY: {
+      description:
+        'Sending failed for an external reason (network down, 5xx, timeout, throttling); resent automatically PAIDSYNC_RETRY_INTERVAL_SECONDS after the last attempt (nextAttemptAt).',
+    },
     RESENDING: { description: 'Being sent again by the retry schedule or a retrySyncJob.' },
-    FAILED: { description: 'Sending failed for a reason that retrying will not fix by itself (bad token, refused request); retrySyncJob may resend it.' },
+    FAILED: {
+      description:
+        'Sending failed for a reason that retrying will not fix by itself (bad token, refused request); retrySyncJob may resend it.',
+    },
     WITHDRAWN: { description: 'Not sent: its job was withdrawn, or a newer full-diff job of the same audience covers its customers.' },
     OFFLINE_CONVERSION_DISABLED: {
-      description: 'A conversion captured while offline conversion was disabled: kept (and deduplicated), never sent except by pushHistoricalConversions.',
+      description:
+        'A conversion captured while offline conversion was disabled: kept (and deduplicated), never sent except by pushHistoricalConversions.',
     },
   },
 });
@@ -42,9 +52,20 @@ export const QueueItemRef = builder.prismaNode('QueueItem', {
     status: t.expose('status', { type: DeliveryStatusEnum, description: 'Where its delivery is.' }),
     recordCount: t.exposeInt('recordCount', { description: 'Records (customers or conversions) in the batch.' }),
     attempts: t.exposeInt('attempts', { description: 'Times it was sent (a run’s in-run retries count as one attempt).' }),
-    lastAttemptAt: t.expose('lastAttemptAt', { type: 'DateTime', nullable: true, description: 'When it was last sent; null before the first attempt.' }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When the retry schedule sends it again (WAITING_FOR_RETRY only); null otherwise.' }),
-    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed (no PII or secrets); null when it did not.' }),
+    lastAttemptAt: t.expose('lastAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last sent; null before the first attempt.',
+    }),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the retry schedule sends it again (WAITING_FOR_RETRY only); null otherwise.',
+    }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last attempt failed (no PII or secrets); null when it did not.',
+    }),
   }),
 });
 

@@ -18,7 +18,9 @@ export const SegmentRef = builder.prismaNode('Segment', {
   id: { field: 'id' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique name; also the name of its audience in each destination.' }),
-    paidSyncEnabled: t.exposeBoolean('paidSyncEnabled', { description: 'Whether the segment may be synced to ad networks (triggerSegmentSync refuses it otherwise).' }),
+    paidSyncEnabled: t.exposeBoolean('paidSyncEnabled', {
+      description: 'Whether the segment may be synced to ad networks (triggerSegmentSync refuses it otherwise).',
+    }),
     criteria: t.expose('criteria', { type: 'JSON', nullable: true, description: 'null for a static list' }),
     schedule: t.exposeString('schedule', { nullable: true, description: 'cron expression of its automatic syncs, if any' }),
     destinations: t.prismaField({
@@ -52,7 +54,12 @@ const segmentFields = {
   customerExternalIds: z.array(z.string().min(1).max(256)).max(MAX_STATIC_MEMBERS).nullish(),
   criteria: criteriaInputSchema.nullish(),
   // cron, five or six fields; '' clears it
-  schedule: z.string().trim().max(100).regex(/^$|^(\S+\s+){4,5}\S+$/, 'must be a cron expression like "*/15 * * * *"').nullish(),
+  schedule: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^$|^(\S+\s+){4,5}\S+$/, 'must be a cron expression like "*/15 * * * *"')
+    .nullish(),
 };
 const createSchema = z
   .object(segmentFields)
@@ -81,7 +88,11 @@ const UpdateSegmentInput = builder.inputType('UpdateSegmentInput', {
     paidSyncEnabled: t.boolean({ description: 'Allow or stop syncs to ad networks.' }),
     destinationIds: t.idList({ description: 'The new full list of destinations (replaces the old one).' }),
     customerExternalIds: t.stringList({ description: 'A new static list (at most 100,000); makes a rule-based segment static.' }),
-    criteria: t.field({ type: 'JSON', description: 'A new rule over customer attributes, e.g. { "attribute": "plan", "op": "eq", "value": "gold" }, combined with { "all": [...] }, { "any": [...] }, { "not": ... }.' }),
+    criteria: t.field({
+      type: 'JSON',
+      description:
+        'A new rule over customer attributes, e.g. { "attribute": "plan", "op": "eq", "value": "gold" }, combined with { "all": [...] }, { "any": [...] }, { "not": ... }.',
+    }),
     schedule: t.string({ description: "a cron expression, or '' to stop the automatic syncs" }),
   }),
 });
@@ -114,7 +125,8 @@ function nameTaken(name: string | null | undefined) {
 builder.mutationFields((t) => ({
   createSegment: t.prismaField({
     type: 'Segment',
-    description: 'OPERATOR or ADMIN. Creates a segment; CONFLICT when the name is taken, BAD_USER_INPUT for an unknown destination or customer.',
+    description:
+      'OPERATOR or ADMIN. Creates a segment; CONFLICT when the name is taken, BAD_USER_INPUT for an unknown destination or customer.',
     args: { input: t.arg({ type: CreateSegmentInput, required: true, description: 'The new segment.' }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(createSchema, args.input);
@@ -122,7 +134,9 @@ builder.mutationFields((t) => ({
       if (input.schedule) assertCron(ctx.boss, input.schedule);
       await checkDestinations(ctx, destinationIds);
       const id = await withTransaction(ctx.pool, async (tx) => {
-        const created = await createSegment(tx, { ...input, schedule: input.schedule || null, destinationIds }).catch(nameTaken(input.name));
+        const created = await createSegment(tx, { ...input, schedule: input.schedule || null, destinationIds }).catch(
+          nameTaken(input.name),
+        );
         if (created.unknownCustomers.length) unknownCustomers(created.unknownCustomers);
         if (input.schedule) await applySchedule(ctx, created.id, input.schedule);
         return created.id;

@@ -16,26 +16,47 @@ import { DeliveryStatusEnum, QueueItemConnection, RejectedRecordConnection } fro
 
 export const SyncJobStatusEnum = builder.enumType(SyncJobStatus, {
   name: 'SyncJobStatus',
-  description: 'Where a sync job is: PENDING → RUNNING → COMPLETED or FAILED; AWAITING_RESPONSE while the network works asynchronously; WITHDRAWN when stopped.',
+  description:
+    'Where a sync job is: PENDING → RUNNING → COMPLETED or FAILED; AWAITING_RESPONSE while the network works asynchronously; WITHDRAWN when stopped.',
   values: {
     PENDING: { description: 'Made, its first stage not yet started.' },
-    AWAITING_RESPONSE: { description: 'Sent; the network is processing it asynchronously (Google offline user data jobs) and paidsync polls for the outcome.' },
+    AWAITING_RESPONSE: {
+      description: 'Sent; the network is processing it asynchronously (Google offline user data jobs) and paidsync polls for the outcome.',
+    },
     RUNNING: { description: 'Its stages or deliveries are running (also after a retrySyncJob).' },
     COMPLETED: { description: 'Every queue item is settled and none failed; rejected records, if any, are listed on the job.' },
-    WITHDRAWN: { description: 'Stopped by withdrawSyncJob, or superseded by a newer job of the same scope; items already on their way finished.' },
-    FAILED: { description: 'It could not finish: `failureLayer` and `error` say why, and `canRetry` whether retrySyncJob can resend its failed items.' },
+    WITHDRAWN: {
+      description: 'Stopped by withdrawSyncJob, or superseded by a newer job of the same scope; items already on their way finished.',
+    },
+    FAILED: {
+      description:
+        'It could not finish: `failureLayer` and `error` say why, and `canRetry` whether retrySyncJob can resend its failed items.',
+    },
   },
 });
 export const SyncTypeEnum = builder.enumType(SyncType, {
   name: 'SyncType',
   description: 'What made a sync job.',
   values: {
-    NEXT_BEST_ACTION: { description: 'A real-time container or event request (requestPaidAction) or an outbound run (triggerOutboundRun, or its schedule); triggeredBy is "issue/group".' },
-    SEGMENT: { description: 'A segment sync (triggerSegmentSync, or the segment’s schedule); triggeredBy is the segment’s name. Computes the whole audience’s diff.' },
+    NEXT_BEST_ACTION: {
+      description:
+        'A real-time container or event request (requestPaidAction) or an outbound run (triggerOutboundRun, or its schedule); triggeredBy is "issue/group".',
+    },
+    SEGMENT: {
+      description:
+        'A segment sync (triggerSegmentSync, or the segment’s schedule); triggeredBy is the segment’s name. Computes the whole audience’s diff.',
+    },
     PII_UPDATE: { description: 'The background agent that resends customers whose PII changed; triggeredBy is the agent.' },
-    OFFLINE_CONVERSION: { description: 'Captured conversions going out (capturePaidResponse while offline conversions are enabled, or pushHistoricalConversions); triggeredBy is null.' },
-    CONVERSION_AUDIENCE: { description: 'The audience of converted customers, made by each offline conversion job as its child; triggeredBy is null.' },
-    NOTIFICATION: { description: 'One alert or lifecycle webhook going to a Web destination; triggeredBy is "alert: <rule>" or "webhook: <rule>".' },
+    OFFLINE_CONVERSION: {
+      description:
+        'Captured conversions going out (capturePaidResponse while offline conversions are enabled, or pushHistoricalConversions); triggeredBy is null.',
+    },
+    CONVERSION_AUDIENCE: {
+      description: 'The audience of converted customers, made by each offline conversion job as its child; triggeredBy is null.',
+    },
+    NOTIFICATION: {
+      description: 'One alert or lifecycle webhook going to a Web destination; triggeredBy is "alert: <rule>" or "webhook: <rule>".',
+    },
   },
 });
 export const SyncStageEnum = builder.enumType(SyncStage, {
@@ -43,7 +64,9 @@ export const SyncStageEnum = builder.enumType(SyncStage, {
   description: 'The six stages of a sync job, in order; each runs once, and again safely after a crash.',
   values: {
     IDENTIFY_PAYLOAD: { description: '1. The customers in scope and their identifiers, normalised and hashed for the network.' },
-    IDENTIFY_AUDIENCES: { description: '2. The diff against confirmed membership: who joins and who leaves each audience (a dry run stops here).' },
+    IDENTIFY_AUDIENCES: {
+      description: '2. The diff against confirmed membership: who joins and who leaves each audience (a dry run stops here).',
+    },
     WRITE_STAGING: { description: '3. The adds and removes written to staging.' },
     CREATE_QUEUE_ITEMS: { description: '4. Staging cut into queue items of the destination’s batch size.' },
     UPDATE_AUDIENCES: { description: '5. Audiences created or updated in the network.' },
@@ -54,7 +77,10 @@ export const FailureLayerEnum = builder.enumType(FailureLayer, {
   name: 'FailureLayer',
   description: 'Where a failed job’s error came from.',
   values: {
-    PREPARATION: { description: 'Inside paidsync, before anything was sent (bad data, a missing audience, a stage that kept failing): retrySyncJob does not apply.' },
+    PREPARATION: {
+      description:
+        'Inside paidsync, before anything was sent (bad data, a missing audience, a stage that kept failing): retrySyncJob does not apply.',
+    },
     SYNC: { description: 'Talking to the destination (bad token, destination unavailable): retrySyncJob can resend the failed items.' },
   },
 });
@@ -88,23 +114,42 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
   id: { field: 'id' },
   fields: (t) => ({
     status: t.expose('status', { type: SyncJobStatusEnum, description: 'Where the job is.' }),
-    stage: t.expose('stage', { type: SyncStageEnum, nullable: true, description: 'The stage it is in or last ran; null before the first stage starts.' }),
+    stage: t.expose('stage', {
+      type: SyncStageEnum,
+      nullable: true,
+      description: 'The stage it is in or last ran; null before the first stage starts.',
+    }),
     destination: t.relation('destination', { description: 'Where the job sends.' }),
     destinationType: t.expose('destinationType', { type: DestinationTypeEnum, description: 'The destination’s type, kept on the job.' }),
     syncType: t.expose('syncType', { type: SyncTypeEnum, description: 'What made the job.' }),
-    triggeredBy: t.exposeString('triggeredBy', { nullable: true, description: 'issue/group, segment name or agent name; null for conversion jobs.' }),
+    triggeredBy: t.exposeString('triggeredBy', {
+      nullable: true,
+      description: 'issue/group, segment name or agent name; null for conversion jobs.',
+    }),
     issue: t.exposeString('issue', { nullable: true, description: 'The next-best-action issue; null for other sync types.' }),
     group: t.exposeString('group', { nullable: true, description: 'The next-best-action group; null for other sync types.' }),
-    segment: t.relation('segment', { nullable: true, description: 'The segment synced (SEGMENT jobs, outbound runs of a segment); null otherwise or once the segment is deleted.' }),
+    segment: t.relation('segment', {
+      nullable: true,
+      description: 'The segment synced (SEGMENT jobs, outbound runs of a segment); null otherwise or once the segment is deleted.',
+    }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When its first stage began; null while PENDING.' }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it reached its final status (COMPLETED, FAILED or WITHDRAWN); null until then (and again while a resend or retry runs).' }),
+    endedAt: t.expose('endedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When it reached its final status (COMPLETED, FAILED or WITHDRAWN); null until then (and again while a resend or retry runs).',
+    }),
     nextRetryAt: t.expose('nextRetryAt', {
       type: 'DateTime',
       nullable: true,
       description: 'when the automatic resend of its items that wait for one (external problems) comes; null when none waits',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the job was made.' }),
-    failureLayer: t.expose('failureLayer', { type: FailureLayerEnum, nullable: true, description: 'Where the error came from; null unless FAILED.' }),
+    failureLayer: t.expose('failureLayer', {
+      type: FailureLayerEnum,
+      nullable: true,
+      description: 'Where the error came from; null unless FAILED.',
+    }),
     error: t.exposeString('error', { nullable: true, description: 'Why it failed (no PII or secrets); null unless FAILED.' }),
     canRetry: t.boolean({
       description: 'exactly when retrySyncJob would accept this job now',
@@ -132,8 +177,14 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
       nullable: true,
       description: 'for a dry run: a sample of the adds and removes it computed',
     }),
-    parent: t.relation('parent', { nullable: true, description: 'The job that made this one (a CONVERSION_AUDIENCE job’s OFFLINE_CONVERSION job); null for most jobs.' }),
-    children: t.relation('children', { query: { orderBy: { id: 'asc' } }, description: 'Jobs this one made, oldest first (empty for most jobs).' }),
+    parent: t.relation('parent', {
+      nullable: true,
+      description: 'The job that made this one (a CONVERSION_AUDIENCE job’s OFFLINE_CONVERSION job); null for most jobs.',
+    }),
+    children: t.relation('children', {
+      query: { orderBy: { id: 'asc' } },
+      description: 'Jobs this one made, oldest first (empty for most jobs).',
+    }),
     recordsTotal: t.exposeInt('recordsTotal', { description: 'Records to send: adds plus removes (or conversions), known after stage 2.' }),
     recordsAdded: t.exposeInt('recordsAdded', { description: 'Adds (or conversions) the network accepted so far.' }),
     recordsRemoved: t.exposeInt('recordsRemoved', { description: 'Removes the network accepted so far.' }),
@@ -159,7 +210,8 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
       'rejectedRecords',
       {
         cursor: 'id',
-        description: 'the records the destination refused that no later run of the scope has had accepted yet (the next run sends them again)',
+        description:
+          'the records the destination refused that no later run of the scope has had accepted yet (the next run sends them again)',
         query: { where: { resolvedAt: null }, orderBy: { id: 'asc' } },
         totalCount: true,
       },
@@ -192,7 +244,9 @@ function whereFromFilter(filter: SyncJobFilterValue | null | undefined): SyncJob
   return {
     ...(filter.syncType ? { syncType: filter.syncType } : {}),
     ...(filter.status?.length ? { status: { in: filter.status } } : {}),
-    ...(filter.destinationId != null ? { destinationId: decodeId('Destination', String(filter.destinationId), 'filter.destinationId') } : {}),
+    ...(filter.destinationId != null
+      ? { destinationId: decodeId('Destination', String(filter.destinationId), 'filter.destinationId') }
+      : {}),
     ...(filter.segmentId != null ? { segmentId: decodeId('Segment', String(filter.segmentId), 'filter.segmentId') } : {}),
   };
 }

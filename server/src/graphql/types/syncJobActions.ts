@@ -15,20 +15,26 @@ import { decodeId, decodeIds } from '../ids.ts';
 import { parseInput } from '../validate.ts';
 import { RealtimeSource } from './syncJob.ts';
 
-
 const PaidRequestInput = builder.inputType('PaidRequestInput', {
   description: 'A real-time request to add customers to the audience of a next-best-action issue and group.',
   fields: (t) => ({
     source: t.field({ type: RealtimeSource, required: true, description: 'Where the request came from.' }),
     issue: t.string({ required: true, description: 'The next-best-action issue (1 to 200 characters).' }),
-    group: t.string({ required: true, description: 'The group within the issue (1 to 200 characters); the audience is named issue/group.' }),
-    customerExternalIds: t.stringList({ required: true, description: 'The customers to add (1 to 10,000 upserted externalIds). Only adds: nobody is removed.' }),
+    group: t.string({
+      required: true,
+      description: 'The group within the issue (1 to 200 characters); the audience is named issue/group.',
+    }),
+    customerExternalIds: t.stringList({
+      required: true,
+      description: 'The customers to add (1 to 10,000 upserted externalIds). Only adds: nobody is removed.',
+    }),
     destinationIds: t.idList({ required: true, description: 'Global ids of the destinations (1 to 50); one job each.' }),
   }),
 });
 
 const OutboundRunInput = builder.inputType('OutboundRunInput', {
-  description: 'A next-best-action outbound run: the issue/group audience becomes exactly a segment or a list. Give segmentId or customerExternalIds, exactly one.',
+  description:
+    'A next-best-action outbound run: the issue/group audience becomes exactly a segment or a list. Give segmentId or customerExternalIds, exactly one.',
   fields: (t) => ({
     issue: t.string({ required: true, description: 'The next-best-action issue (1 to 200 characters).' }),
     group: t.string({ required: true, description: 'The group within the issue (1 to 200 characters).' }),
@@ -45,7 +51,11 @@ const nbaBase = {
   group: level,
   destinationIds: z.array(z.string()).min(1, 'name at least one destination').max(50),
 };
-const paidRequestSchema = z.object({ ...nbaBase, source: z.string(), customerExternalIds: z.array(z.string().min(1).max(256)).min(1).max(10_000) });
+const paidRequestSchema = z.object({
+  ...nbaBase,
+  source: z.string(),
+  customerExternalIds: z.array(z.string().min(1).max(256)).min(1).max(10_000),
+});
 const outboundRunSchema = z
   .object({
     ...nbaBase,
@@ -110,7 +120,14 @@ builder.mutationFields((t) => ({
       const segmentId = input.segmentId != null ? decodeId('Segment', input.segmentId, 'segmentId') : null;
       const customerExternalIds = input.customerExternalIds ? [...new Set(input.customerExternalIds)] : [];
       if (input.schedule) assertCron(ctx.boss, input.schedule); // before any job is made: a bad one changes nothing
-      const ids = await runNextBestAction(ctx, { issue: input.issue, group: input.group, destinationIds, segmentId, customerExternalIds, fullDiff: true });
+      const ids = await runNextBestAction(ctx, {
+        issue: input.issue,
+        group: input.group,
+        destinationIds,
+        segmentId,
+        customerExternalIds,
+        fullDiff: true,
+      });
       if (input.schedule) {
         const outboundScheduleId = await saveOutboundSchedule(ctx.pool, {
           issue: input.issue,

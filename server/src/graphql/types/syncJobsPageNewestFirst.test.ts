@@ -64,7 +64,10 @@ describe('syncJobs', () => {
   it('lists newest first', async () => {
     const { syncJobs } = await t.ok(PAGE, { first: 100 });
     const expected = [...jobs].sort((a, b) => b.id - a.id).map((j) => globalId('SyncJob', j.id));
-    expect(syncJobs.edges.map((e: { node: { id: string } }) => e.node.id), 'every job, newest (highest id) first').toEqual(expected);
+    expect(
+      syncJobs.edges.map((e: { node: { id: string } }) => e.node.id),
+      'every job, newest (highest id) first',
+    ).toEqual(expected);
     expect(syncJobs.totalCount, 'totalCount is every job').toBe(37);
   });
 
@@ -89,11 +92,16 @@ describe('syncJobs', () => {
       [{ syncType: 'NEXT_BEST_ACTION' }, (j) => j.syncType === 'NEXT_BEST_ACTION'],
       [{ status: ['FAILED', 'RUNNING'] }, (j) => j.status === 'FAILED' || j.status === 'RUNNING'],
       [{ destinationId: globalId('Destination', otherDestinationId) }, (j) => j.destinationId === otherDestinationId],
-      [{ syncType: 'SEGMENT', status: ['PENDING'], destinationId: globalId('Destination', destinationId) },
-        (j) => j.syncType === 'SEGMENT' && j.status === 'PENDING' && j.destinationId === destinationId],
+      [
+        { syncType: 'SEGMENT', status: ['PENDING'], destinationId: globalId('Destination', destinationId) },
+        (j) => j.syncType === 'SEGMENT' && j.status === 'PENDING' && j.destinationId === destinationId,
+      ],
     ];
     for (const [filter, matches] of filters) {
-      const expected = jobs.filter(matches).sort((a, b) => b.id - a.id).map((j) => globalId('SyncJob', j.id));
+      const expected = jobs
+        .filter(matches)
+        .sort((a, b) => b.id - a.id)
+        .map((j) => globalId('SyncJob', j.id));
       expect(expected.length, `the data has jobs for ${JSON.stringify(filter)}`).toBeGreaterThan(1);
       const { ids, counts } = await allPages(filter, 3);
       expect(ids, `the jobs matching ${JSON.stringify(filter)}, newest first`).toEqual(expected);
@@ -105,10 +113,19 @@ describe('syncJobs', () => {
 
   it('refuses a malformed cursor with BAD_USER_INPUT', async () => {
     const result = await t.gql(PAGE, { first: 5, after: 'not-a-cursor' });
-    expect(result.errors?.map((e) => e.extensions?.code), 'a malformed cursor is the client’s mistake').toEqual(['BAD_USER_INPUT']);
+    expect(
+      result.errors?.map((e) => e.extensions?.code),
+      'a malformed cursor is the client’s mistake',
+    ).toEqual(['BAD_USER_INPUT']);
     const negative = await t.gql(PAGE, { first: -1 });
-    expect(negative.errors?.map((e) => e.extensions?.code), 'a negative first is the client’s mistake').toEqual(['BAD_USER_INPUT']);
+    expect(
+      negative.errors?.map((e) => e.extensions?.code),
+      'a negative first is the client’s mistake',
+    ).toEqual(['BAD_USER_INPUT']);
     const node = await t.gql('{ node(id: "not-a-global-id") { id } }');
-    expect(node.errors?.map((e) => e.extensions?.code), 'a malformed id in node(id:) is the client’s mistake').toEqual(['BAD_USER_INPUT']);
+    expect(
+      node.errors?.map((e) => e.extensions?.code),
+      'a malformed id in node(id:) is the client’s mistake',
+    ).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -43,19 +43,20 @@ beforeAll(async () => {
              10, 7, 1, 1, 1) RETURNING id`,
     [destinationId, segmentId],
   );
-  await insert(`INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'LINKEDIN_ADS', 'NEXT_BEST_ACTION', 'nba') RETURNING id`, [
-    otherDestinationId,
-  ]);
+  await insert(
+    `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, scope_key) VALUES ($1, 'LINKEDIN_ADS', 'NEXT_BEST_ACTION', 'nba') RETURNING id`,
+    [otherDestinationId],
+  );
   await insert(
     `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, status, stage, scope_key, parent_id)
      VALUES ($1, 'DMP', 'CONVERSION_AUDIENCE', 'RUNNING', 'WRITE_STAGING', 'child', $2) RETURNING id`,
     [destinationId, ids[0]],
   );
   for (let i = 0; i < 9; i++) {
-    await insert(`INSERT INTO sync_jobs (destination_id, destination_type, sync_type, status, scope_key, segment_id) VALUES ($1, 'DMP', 'SEGMENT', 'COMPLETED', 'many', $2) RETURNING id`, [
-      i % 2 ? destinationId : otherDestinationId,
-      i % 3 ? segmentId : null,
-    ]);
+    await insert(
+      `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, status, scope_key, segment_id) VALUES ($1, 'DMP', 'SEGMENT', 'COMPLETED', 'many', $2) RETURNING id`,
+      [i % 2 ? destinationId : otherDestinationId, i % 3 ? segmentId : null],
+    );
   }
 });
 afterAll(async () => {
@@ -96,11 +97,19 @@ describe('listSyncJobs', () => {
   });
 
   it('counts the total in the same statement, also for an empty page', async () => {
-    const { jobs, totalCount } = await listSyncJobs(pool, { syncType: 'SEGMENT' }, { take: 3, include: { destination: true }, withTotalCount: true });
+    const { jobs, totalCount } = await listSyncJobs(
+      pool,
+      { syncType: 'SEGMENT' },
+      { take: 3, include: { destination: true }, withTotalCount: true },
+    );
     const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_jobs WHERE sync_type = 'SEGMENT'`);
     expect(jobs.length, 'a page of three').toBe(3);
     expect(totalCount, 'totalCount is count(*) of the filter').toBe(rows[0]!.n);
-    const empty = await listSyncJobs(pool, { syncType: 'PII_UPDATE' }, { take: 3, include: { destination: true, segment: true }, withTotalCount: true });
+    const empty = await listSyncJobs(
+      pool,
+      { syncType: 'PII_UPDATE' },
+      { take: 3, include: { destination: true, segment: true }, withTotalCount: true },
+    );
     expect(empty, 'an empty page: no jobs, and a total of 0').toEqual({ jobs: [], totalCount: 0 });
     const beyond = await listSyncJobs(pool, {}, { take: 3, beforeId: Math.min(...ids), include: {}, withTotalCount: true });
     expect(beyond, 'past the oldest job: no jobs, and still the whole total').toEqual({ jobs: [], totalCount: ids.length });
@@ -116,7 +125,12 @@ describe('syncJobs through the API', () => {
     syncJobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${FIELDS} ${extra} } } } }`;
 
   it('answers the same on the pg path and the Prisma path, page after page', async () => {
-    for (const filter of [undefined, { syncType: 'SEGMENT' }, { destinationId: globalId('Destination', destinationId) }, { status: ['FAILED'] }]) {
+    for (const filter of [
+      undefined,
+      { syncType: 'SEGMENT' },
+      { destinationId: globalId('Destination', destinationId) },
+      { status: ['FAILED'] },
+    ]) {
       let after: string | null = null;
       for (let n = 0; n < 10; n++) {
         const { syncJobs: fast }: { syncJobs: any } = await t.ok(page(''), { first: 4, after, filter });
@@ -154,11 +168,15 @@ describe('syncJobs through the API', () => {
         `${extra ? 'Prisma' : 'pg'} path: the jobs after the deleted cursor's job, as before it was deleted`,
       ).toEqual(expected.edges.map((e: any) => e.node.id));
     }
-    const back = await t.ok(`query($before: String) { syncJobs(last: 2, before: $before) { edges { node { id } } pageInfo { hasNextPage } } }`, {
-      before: expected.pageInfo.endCursor,
-    });
-    expect(back.syncJobs.edges.map((e: any) => e.node.id), 'last: 2 before a cursor: the two newer jobs next to it, newest first').toEqual(
-      expected.edges.slice(0, 2).map((e: any) => e.node.id),
+    const back = await t.ok(
+      `query($before: String) { syncJobs(last: 2, before: $before) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      {
+        before: expected.pageInfo.endCursor,
+      },
     );
+    expect(
+      back.syncJobs.edges.map((e: any) => e.node.id),
+      'last: 2 before a cursor: the two newer jobs next to it, newest first',
+    ).toEqual(expected.edges.slice(0, 2).map((e: any) => e.node.id));
   });
 });

@@ -43,11 +43,16 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
   for (const name of ['count dmp a', 'count dmp b', 'count dmp c']) {
-    const { rows } = await db.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ($1, 'DMP', '{"directory":"/tmp/c"}') RETURNING id`, [name]);
+    const { rows } = await db.query<{ id: number }>(
+      `INSERT INTO destinations (name, type, settings) VALUES ($1, 'DMP', '{"directory":"/tmp/c"}') RETURNING id`,
+      [name],
+    );
     destinations.push(rows[0]!.id);
   }
   for (const name of ['count segment a', 'count segment b', 'count segment c']) {
-    const { rows } = await db.query<{ id: number }>(`INSERT INTO segments (name, paid_sync_enabled) VALUES ($1, false) RETURNING id`, [name]);
+    const { rows } = await db.query<{ id: number }>(`INSERT INTO segments (name, paid_sync_enabled) VALUES ($1, false) RETURNING id`, [
+      name,
+    ]);
     segments.push(rows[0]!.id);
   }
 });
@@ -59,7 +64,14 @@ afterAll(async () => {
 /** Every filter combination: no filter or each value of every dimension, and some status sets. */
 function everyFilter(): Filter[] {
   const syncTypes = [undefined, ...TYPES];
-  const statuses = [undefined, ['PENDING'], ['RUNNING'], ['FAILED'], ['PENDING', 'AWAITING_RESPONSE'], ['COMPLETED', 'FAILED', 'WITHDRAWN']];
+  const statuses = [
+    undefined,
+    ['PENDING'],
+    ['RUNNING'],
+    ['FAILED'],
+    ['PENDING', 'AWAITING_RESPONSE'],
+    ['COMPLETED', 'FAILED', 'WITHDRAWN'],
+  ];
   const filters: Filter[] = [];
   for (const syncType of syncTypes)
     for (const status of statuses)
@@ -102,7 +114,9 @@ async function expectExactCounts(when: string) {
     const data = await t.ok(query, variables);
     chunk.forEach((filter, j) => {
       const expected = jobs.filter((job) => matches(job, filter)).length;
-      expect(data[`p${j}`].totalCount, `${when}: totalCount with a page for ${JSON.stringify(filter)} is count(*) = ${expected}`).toBe(expected);
+      expect(data[`p${j}`].totalCount, `${when}: totalCount with a page for ${JSON.stringify(filter)} is count(*) = ${expected}`).toBe(
+        expected,
+      );
       expect(data[`c${j}`].totalCount, `${when}: totalCount alone for ${JSON.stringify(filter)} is count(*) = ${expected}`).toBe(expected);
     });
   }
@@ -158,9 +172,14 @@ describe('syncJobs.totalCount', () => {
     await db.query(`UPDATE sync_jobs SET destination_id = $2 WHERE id = $1`, [ids[5], destinations[2]]);
     await db.query(`UPDATE sync_jobs SET segment_id = NULL WHERE id = $1`, [ids[6]]);
     await db.query(`UPDATE sync_jobs SET segment_id = $2 WHERE id = $1`, [ids[7], segments[1]]);
-    await db.query(`UPDATE sync_jobs SET status = 'WITHDRAWN', segment_id = $2, sync_type = 'SEGMENT' WHERE id = $1`, [ids[8], segments[0]]);
+    await db.query(`UPDATE sync_jobs SET status = 'WITHDRAWN', segment_id = $2, sync_type = 'SEGMENT' WHERE id = $1`, [
+      ids[8],
+      segments[0],
+    ]);
     // a status set to what it was, and the frequent counter updates: no key changes
-    await db.query(`UPDATE sync_jobs SET status = status, records_added = records_added + 5, stage = 'SYNC_MEMBERS' WHERE id = ANY($1)`, [ids]);
+    await db.query(`UPDATE sync_jobs SET status = status, records_added = records_added + 5, stage = 'SYNC_MEMBERS' WHERE id = ANY($1)`, [
+      ids,
+    ]);
     // one statement moving many jobs between keys
     await db.query(`UPDATE sync_jobs SET status = 'COMPLETED' WHERE status = 'PENDING' AND sync_type = 'SEGMENT'`);
     await expectExactCounts('after status and key changes');
@@ -209,10 +228,22 @@ describe('syncJobs.totalCount', () => {
       const c = await unblocked('the first writer creating a RUNNING job', insertJob(first, moved));
       const d = await unblocked('the second writer creating a RUNNING job', insertJob(second, moved));
       // crosswise status changes: with one row per key these two would wait on each other (deadlock)
-      await unblocked('the first writer moving a job PENDING → RUNNING', first.query(`UPDATE sync_jobs SET status = 'RUNNING' WHERE id = $1`, [a]));
-      await unblocked('the second writer moving a job PENDING → RUNNING', second.query(`UPDATE sync_jobs SET status = 'RUNNING' WHERE id = $1`, [b]));
-      await unblocked('the first writer moving a job RUNNING → PENDING', first.query(`UPDATE sync_jobs SET status = 'PENDING' WHERE id = $1`, [c]));
-      await unblocked('the second writer moving a job RUNNING → PENDING', second.query(`UPDATE sync_jobs SET status = 'PENDING' WHERE id = $1`, [d]));
+      await unblocked(
+        'the first writer moving a job PENDING → RUNNING',
+        first.query(`UPDATE sync_jobs SET status = 'RUNNING' WHERE id = $1`, [a]),
+      );
+      await unblocked(
+        'the second writer moving a job PENDING → RUNNING',
+        second.query(`UPDATE sync_jobs SET status = 'RUNNING' WHERE id = $1`, [b]),
+      );
+      await unblocked(
+        'the first writer moving a job RUNNING → PENDING',
+        first.query(`UPDATE sync_jobs SET status = 'PENDING' WHERE id = $1`, [c]),
+      );
+      await unblocked(
+        'the second writer moving a job RUNNING → PENDING',
+        second.query(`UPDATE sync_jobs SET status = 'PENDING' WHERE id = $1`, [d]),
+      );
       await expectExactCounts('while two transactions are open (their jobs not yet visible)');
       await first.query('COMMIT');
       await expectExactCounts('after the first of two concurrent transactions committed');
@@ -243,7 +274,9 @@ describe('the migration', () => {
         await copyFile(path.join(migrationsDir, name, 'migration.sql'), path.join(before, name, 'migration.sql'));
       }
       await applyMigrations({ pool, dir: before, logger: createLogger({ level: 'warn' }) });
-      const { rows } = await pool.query<{ id: number }>(`INSERT INTO destinations (name, type, settings) VALUES ('old', 'DMP', '{}') RETURNING id`);
+      const { rows } = await pool.query<{ id: number }>(
+        `INSERT INTO destinations (name, type, settings) VALUES ('old', 'DMP', '{}') RETURNING id`,
+      );
       await pool.query(
         `INSERT INTO sync_jobs (destination_id, destination_type, sync_type, status, scope_key)
          SELECT $1, 'DMP', ($2::"SyncType"[])[1 + g % 5], ($3::"SyncJobStatus"[])[1 + g % 6], 'old' FROM generate_series(1, 100) g`,

@@ -11,7 +11,9 @@ const BATCH = 10_000;
 
 export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): Promise<number[]> {
   const { jobIds, full } = await withTransaction(deps.pool, async (tx) => {
-    const { rows: config } = await tx.query<{ enabled: boolean }>('SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1');
+    const { rows: config } = await tx.query<{ enabled: boolean }>(
+      'SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1',
+    );
     const { rows: destinations } = await tx.query<{ id: number }>(
       `SELECT c.destination_id AS id FROM conversion_destinations c JOIN destinations d ON d.id = c.destination_id
         WHERE d.enabled ORDER BY 1`,
@@ -22,7 +24,13 @@ export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): P
     );
     if (events.length === 0) return { jobIds: [], full: false };
     const eventIds = events.map((e) => e.id);
-    const jobIds = await createConversionJobs(deps.boss, tx, destinations.map((d) => d.id), eventIds, null);
+    const jobIds = await createConversionJobs(
+      deps.boss,
+      tx,
+      destinations.map((d) => d.id),
+      eventIds,
+      null,
+    );
     await tx.query(`UPDATE conversion_events SET sync_job_id = $2 WHERE id = ANY ($1::int[])`, [eventIds, jobIds[0]]);
     return { jobIds, full: events.length === BATCH };
   });
@@ -31,7 +39,13 @@ export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): P
 }
 
 /** One OFFLINE_CONVERSION job per destination for the given events (also used by the historical push). */
-export async function createConversionJobs(boss: PgBoss, tx: pg.PoolClient, destinationIds: number[], eventIds: number[], triggeredBy: string | null) {
+export async function createConversionJobs(
+  boss: PgBoss,
+  tx: pg.PoolClient,
+  destinationIds: number[],
+  eventIds: number[],
+  triggeredBy: string | null,
+) {
   const jobIds = await createSyncJobs(
     boss,
     tx,

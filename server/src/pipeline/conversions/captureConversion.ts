@@ -54,7 +54,10 @@ async function drain(deps: Deps, group: { waiting: Waiting[]; running: boolean }
       const batch = group.waiting.splice(0, MAX_GROUP);
       let results: Array<Result & { wake: boolean }>;
       try {
-        results = await insertEvents(deps, batch.map((w) => w.event));
+        results = await insertEvents(
+          deps,
+          batch.map((w) => w.event),
+        );
       } catch (error) {
         const badValue = /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
         if (batch.length === 1 || !badValue) {

@@ -19,18 +19,27 @@ const capture = (eventId: string, occurredAt: string) =>
   );
 const events = async () =>
   new Map(
-    (await s.t.ok<any>(`{ conversionEvents(first: 20) { edges { node { ${EVENT} } } } }`)).conversionEvents.edges.map((e: any) => [e.node.eventId, e.node]),
+    (await s.t.ok<any>(`{ conversionEvents(first: 20) { edges { node { ${EVENT} } } } }`)).conversionEvents.edges.map((e: any) => [
+      e.node.eventId,
+      e.node,
+    ]),
   ) as Map<string, { status: string; syncJob: { id: string } | null }>;
 
 it('keeps a capture made while disabled, never sends it by itself, and sends it on a historical push', async () => {
   const destination = await s.webDestination('disabled-captures');
   await s.customers([{ externalId: 'off-1', email: 'off.1@example.com' }]);
-  await s.t.ok('mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: false, conversionDestinationIds: $d }) { offlineConversionsEnabled } }', {
-    d: [destination],
-  });
+  await s.t.ok(
+    'mutation($d: [ID!]) { updatePaidConfiguration(input: { offlineConversionsEnabled: false, conversionDestinationIds: $d }) { offlineConversionsEnabled } }',
+    {
+      d: [destination],
+    },
+  );
   const at = new Date().toISOString();
   const first = await capture('evt-while-off', at);
-  expect(first.capturePaidResponse, 'kept, with a status saying why it was not sent').toEqual({ duplicate: false, event: { status: 'OFFLINE_CONVERSION_DISABLED' } });
+  expect(first.capturePaidResponse, 'kept, with a status saying why it was not sent').toEqual({
+    duplicate: false,
+    event: { status: 'OFFLINE_CONVERSION_DISABLED' },
+  });
   expect((await capture('evt-while-off', at)).capturePaidResponse.duplicate, 'duplicate detection still works').toBe(true);
 
   await s.t.ok('mutation { updatePaidConfiguration(input: { offlineConversionsEnabled: true }) { offlineConversionsEnabled } }');
@@ -46,12 +55,19 @@ it('keeps a capture made while disabled, never sends it by itself, and sends it 
   const received = s.sim.simulator.state.web.endpoints.get('disabled-captures')!.conversionIdsReceived;
   expect([...received.keys()], 'only the capture made while enabled reached the network').toEqual(['evt-while-on']);
   const off = (await events()).get('evt-while-off')!;
-  expect(off, 'the capture made while disabled is untouched').toEqual({ eventId: 'evt-while-off', status: 'OFFLINE_CONVERSION_DISABLED', syncJob: null });
-
-  const { pushHistoricalConversions } = await s.t.ok<any>('mutation($f: DateTime!, $t: DateTime!) { pushHistoricalConversions(from: $f, to: $t) { id } }', {
-    f: new Date(Date.parse(at) - 1000).toISOString(),
-    t: new Date(Date.parse(at) + 1).toISOString(),
+  expect(off, 'the capture made while disabled is untouched').toEqual({
+    eventId: 'evt-while-off',
+    status: 'OFFLINE_CONVERSION_DISABLED',
+    syncJob: null,
   });
+
+  const { pushHistoricalConversions } = await s.t.ok<any>(
+    'mutation($f: DateTime!, $t: DateTime!) { pushHistoricalConversions(from: $f, to: $t) { id } }',
+    {
+      f: new Date(Date.parse(at) - 1000).toISOString(),
+      t: new Date(Date.parse(at) + 1).toISOString(),
+    },
+  );
   expect(pushHistoricalConversions).toHaveLength(1);
   expect((await s.waitForJob(pushHistoricalConversions[0].id, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
   expect(received.get('evt-while-off'), 'the historical push sent it, once').toBe(1);

@@ -3,8 +3,7 @@ import type pg from 'pg';
 import type { SyncJobRow } from '../pipelineContext.ts';
 
 export async function identifyConversionAudiences(job: SyncJobRow, tx: pg.PoolClient) {
-  await tx.query(
-    'UPDATE sync_jobs SET records_total = (SELECT count(*) FROM conversion_deliveries WHERE sync_job_id = $1) WHERE id = $1',
-    [job.id],
-  );
+  await tx.query('UPDATE sync_jobs SET records_total = (SELECT count(*) FROM conversion_deliveries WHERE sync_job_id = $1) WHERE id = $1', [
+    job.id,
+  ]);
 }

@@ -19,19 +19,23 @@ export async function identifyConversionPayload(job: SyncJobRow, destination: Lo
   const options = destination.settings.fields ? { fields: destination.settings.fields } : undefined;
   const identifiers = rows.map((r) =>
     JSON.stringify(
-      identifiersFor(destination.type, {
-        externalId: r.external_id,
-        email: r.email,
-        phone: r.phone,
-        firstName: r.first_name,
-        lastName: r.last_name,
-        city: r.city,
-        state: r.state,
-        zip: r.zip,
-        country: r.country,
-        dateOfBirth: r.date_of_birth,
-        gender: r.gender,
-      }, options),
+      identifiersFor(
+        destination.type,
+        {
+          externalId: r.external_id,
+          email: r.email,
+          phone: r.phone,
+          firstName: r.first_name,
+          lastName: r.last_name,
+          city: r.city,
+          state: r.state,
+          zip: r.zip,
+          country: r.country,
+          dateOfBirth: r.date_of_birth,
+          gender: r.gender,
+        },
+        options,
+      ),
     ),
   );
   await tx.query(

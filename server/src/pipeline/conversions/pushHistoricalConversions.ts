@@ -7,7 +7,10 @@ import { createConversionJobs } from './batchConversions.ts';
 
 export const MAX_HISTORICAL_EVENTS = 100_000;
 
-export async function pushHistoricalConversions(deps: { pool: pg.Pool; boss: PgBoss }, window: { from: Date; to: Date }): Promise<number[]> {
+export async function pushHistoricalConversions(
+  deps: { pool: pg.Pool; boss: PgBoss },
+  window: { from: Date; to: Date },
+): Promise<number[]> {
   return withTransaction(deps.pool, async (tx) => {
     const { rows: destinations } = await tx.query<{ id: number }>(
       `SELECT c.destination_id AS id FROM conversion_destinations c JOIN destinations d ON d.id = c.destination_id WHERE d.enabled ORDER BY 1`,
@@ -17,6 +20,12 @@ export async function pushHistoricalConversions(deps: { pool: pg.Pool; boss: PgB
       [window.from, window.to],
     );
     if (!destinations.length || !events.length) return [];
-    return createConversionJobs(deps.boss, tx, destinations.map((d) => d.id), events.map((e) => e.id), null);
+    return createConversionJobs(
+      deps.boss,
+      tx,
+      destinations.map((d) => d.id),
+      events.map((e) => e.id),
+      null,
+    );
   });
 }

@@ -17,7 +17,12 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyLines, escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
 import { inlineParams } from '../../db/inlineParams.ts';
-import { identifiersFor, identifiersNoLongerSent, type CustomerPii, type DestinationIdentifiers } from '../../destinations/hashing/index.ts';
+import {
+  identifiersFor,
+  identifiersNoLongerSent,
+  type CustomerPii,
+  type DestinationIdentifiers,
+} from '../../destinations/hashing/index.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';
 import { loadDestination } from '../../delivery/loadDestination.ts';
@@ -58,7 +63,11 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // the source reads in its own snapshot; the target writes inside the stage's transaction
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
-    const into = tx.query(copyFrom('COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers) FROM STDIN'));
+    const into = tx.query(
+      copyFrom(
+        'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers) FROM STDIN',
+      ),
+    );
     const fields = destination.settings.fields as never;
     const counts = { hashed: 0 };
     await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);

@@ -8,8 +8,15 @@ import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { settleSyncJob } from '../settleSyncJob.ts';
 
 export async function syncMembers(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage | null> {
-  const { rows } = await tx.query<{ id: number }>("SELECT id FROM queue_items WHERE sync_job_id = $1 AND status = 'PENDING' ORDER BY id", [job.id]);
-  await enqueueDeliveries(ctx, tx, job.destination_id, rows.map((r) => r.id));
+  const { rows } = await tx.query<{ id: number }>("SELECT id FROM queue_items WHERE sync_job_id = $1 AND status = 'PENDING' ORDER BY id", [
+    job.id,
+  ]);
+  await enqueueDeliveries(
+    ctx,
+    tx,
+    job.destination_id,
+    rows.map((r) => r.id),
+  );
   if (rows.length === 0) await settleSyncJob(ctx.boss, tx, job.id);
   return null;
 }
@@ -20,5 +27,9 @@ export async function syncMembers(ctx: PipelineContext, job: SyncJobRow, tx: pg.
 export async function enqueueDeliveries(ctx: PipelineContext, tx: pg.PoolClient, destinationId: number, itemIds: number[]) {
   if (itemIds.length === 0) return;
   const group = { id: `destination-${destinationId}`, tier: String(await loadDestinationConcurrency(tx, destinationId)) };
-  await ctx.boss.insert(QUEUES.deliver, itemIds.map((queueItemId) => ({ data: { queueItemId }, group })), inTransaction(tx));
+  await ctx.boss.insert(
+    QUEUES.deliver,
+    itemIds.map((queueItemId) => ({ data: { queueItemId }, group })),
+    inTransaction(tx),
+  );
 }

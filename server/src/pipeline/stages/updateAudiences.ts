@@ -19,7 +19,10 @@ export async function updateAudiences(ctx: PipelineContext, job: SyncJobRow, tx:
     return 'SYNC_MEMBERS';
   }
   const destination = await loadDestination(tx, ctx.cipher, job.destination_id);
-  const { rows } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM queue_items WHERE sync_job_id = $1 AND status = 'PENDING'", [job.id]);
+  const { rows } = await tx.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM queue_items WHERE sync_job_id = $1 AND status = 'PENDING'",
+    [job.id],
+  );
   if (rows[0]!.n === 0) return 'SYNC_MEMBERS'; // nothing to send: no audience needed yet
   try {
     await ensureAudience({

@@ -8,7 +8,10 @@ import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 export async function writeStaging(_ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage> {
   if (job.sync_type === 'OFFLINE_CONVERSION') return 'CREATE_QUEUE_ITEMS'; // its deliveries are its staging
   await tx.query('DELETE FROM sync_staging WHERE sync_job_id = $1', [job.id]);
-  for (const [operation, predicate] of [['REMOVE', REMOVES], ['ADD', ADDS]] as const) {
+  for (const [operation, predicate] of [
+    ['REMOVE', REMOVES],
+    ['ADD', ADDS],
+  ] as const) {
     await tx.query(
       `INSERT INTO sync_staging (sync_job_id, operation, row_number, customer_id)
        SELECT $1, '${operation}', row_number() OVER (ORDER BY p.customer_id), p.customer_id

@@ -22,9 +22,10 @@ export interface NextBestActionRequest {
 
 export async function triggerNextBestAction(deps: { pool: pg.Pool; boss: PgBoss }, request: NextBestActionRequest): Promise<number[]> {
   return withTransaction(deps.pool, async (tx) => {
-    const { rows: destinations } = await tx.query<{ id: number; enabled: boolean }>('SELECT id, enabled FROM destinations WHERE id = ANY ($1::int[])', [
-      request.destinationIds,
-    ]);
+    const { rows: destinations } = await tx.query<{ id: number; enabled: boolean }>(
+      'SELECT id, enabled FROM destinations WHERE id = ANY ($1::int[])',
+      [request.destinationIds],
+    );
     if (destinations.length !== request.destinationIds.length) throw new TriggerRefused('NOT_FOUND', 'Destination not found');
     if (destinations.some((d) => !d.enabled)) throw new TriggerRefused('BAD_USER_INPUT', 'a destination is disabled');
     if (request.segmentId != null) {

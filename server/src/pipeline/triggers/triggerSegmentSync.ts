@@ -5,14 +5,23 @@ import { withTransaction } from '../../db/withTransaction.ts';
 import { createSyncJobs } from '../createSyncJobs.ts';
 
 export class TriggerRefused extends Error {
-  constructor(readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT', message: string) {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT',
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export async function triggerSegmentSync(deps: { pool: pg.Pool; boss: PgBoss }, options: { segmentId: number; dryRun: boolean }): Promise<number[]> {
+export async function triggerSegmentSync(
+  deps: { pool: pg.Pool; boss: PgBoss },
+  options: { segmentId: number; dryRun: boolean },
+): Promise<number[]> {
   return withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ name: string; paid_sync_enabled: boolean }>('SELECT name, paid_sync_enabled FROM segments WHERE id = $1', [options.segmentId]);
+    const { rows } = await tx.query<{ name: string; paid_sync_enabled: boolean }>(
+      'SELECT name, paid_sync_enabled FROM segments WHERE id = $1',
+      [options.segmentId],
+    );
     const segment = rows[0];
     if (!segment) throw new TriggerRefused('NOT_FOUND', 'Segment not found');
     if (!segment.paid_sync_enabled) throw new TriggerRefused('BAD_USER_INPUT', `segment "${segment.name}" is not enabled for paid sync`);

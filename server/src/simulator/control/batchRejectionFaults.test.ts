@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, createGoogleJob, createGoogleUserList, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
+import {
+  createFacebookAudience,
+  createGoogleJob,
+  createGoogleUserList,
+  createLinkedInSegment,
+  FB,
+  fbToken,
+  GOOGLE_HEADERS,
+  h,
+  LINKEDIN_HEADERS,
+  useSimulator,
+} from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 
@@ -7,7 +18,8 @@ describe('rejectBatch: a batch holding a chosen record is refused whole (so the 
   it('Meta users: HTTP 400 code 100, nothing applied; the halves without the record pass', async () => {
     const id = await createFacebookAudience(t);
     await t.control({ network: 'facebook', kind: 'rejectBatch', values: [h('poison')] });
-    const send = (labels: string[]) => t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema: ['EMAIL'], data: labels.map((l) => [h(l)]) } });
+    const send = (labels: string[]) =>
+      t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema: ['EMAIL'], data: labels.map((l) => [h(l)]) } });
     const whole = await send(['a', 'poison', 'b', 'c']);
     expect(whole.status).toBe(400);
     expect(whole.body.error.code).toBe(100);
@@ -18,7 +30,13 @@ describe('rejectBatch: a batch holding a chosen record is refused whole (so the 
 
   it('Meta CAPI: HTTP 400 code 100 for a batch holding the event id', async () => {
     await t.control({ network: 'facebook', endpoint: 'events', kind: 'rejectBatch', values: ['ev-bad'] });
-    const ev = (id: string) => ({ event_name: 'Purchase', event_time: Math.floor(t.clock.now / 1000), event_id: id, action_source: 'other', user_data: { em: [h('x')] } });
+    const ev = (id: string) => ({
+      event_name: 'Purchase',
+      event_time: Math.floor(t.clock.now / 1000),
+      event_id: id,
+      action_source: 'other',
+      user_data: { em: [h('x')] },
+    });
     const r = await t.call('POST', `${FB}/1/events${fbToken}`, { data: [ev('ev-ok'), ev('ev-bad')] });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe(100);
@@ -34,12 +52,27 @@ describe('rejectBatch: a batch holding a chosen record is refused whole (so the 
   });
 
   it('Google and LinkedIn: HTTP 400 for the request', async () => {
-    await t.control({ faults: [{ network: 'google', kind: 'rejectBatch', values: [h('bad')] }, { network: 'linkedin', kind: 'rejectBatch', values: [h('bad')] }] });
+    await t.control({
+      faults: [
+        { network: 'google', kind: 'rejectBatch', values: [h('bad')] },
+        { network: 'linkedin', kind: 'rejectBatch', values: [h('bad')] },
+      ],
+    });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    const g = await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('bad') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    const g = await t.call(
+      'POST',
+      `/google/v26/${job}:addOperations`,
+      { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('bad') }] } }], enablePartialFailure: true },
+      GOOGLE_HEADERS,
+    );
     expect(g.status).toBe(400);
     const id = await createLinkedInSegment(t);
-    const li = await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, { elements: [{ action: 'ADD', userIds: [{ idType: 'SHA256_EMAIL', idValue: h('bad') }] }] }, { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' });
+    const li = await t.call(
+      'POST',
+      `/linkedin/rest/dmpSegments/${id}/users`,
+      { elements: [{ action: 'ADD', userIds: [{ idType: 'SHA256_EMAIL', idValue: h('bad') }] }] },
+      { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' },
+    );
     expect(li.status).toBe(400);
   });
 

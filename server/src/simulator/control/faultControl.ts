@@ -5,7 +5,12 @@ import type { Network } from '../simulatorHttp.ts';
 
 export type FaultKind =
   /** the network's own throttle signal (Meta 400 + code 17 + X-Business-Use-Case-Usage, Google 429, LinkedIn/Web 429 + Retry-After) */
-  | { kind: 'rateLimit'; retryAfterSeconds?: number; /** Meta only: 4, 17, 613 or 80003 */ code?: number; /** Meta only; default ceil(retryAfterSeconds/60) */ regainAccessMinutes?: number }
+  | {
+      kind: 'rateLimit';
+      retryAfterSeconds?: number;
+      /** Meta only: 4, 17, 613 or 80003 */ code?: number;
+      /** Meta only; default ceil(retryAfterSeconds/60) */ regainAccessMinutes?: number;
+    }
   /**
    * 'unavailable': HTTP 503 (or `status`); 'reset': socket destroyed before any work; the two
    * "AfterProcessing" modes lose the answer of work that was done (a create whose response never
@@ -48,7 +53,11 @@ export interface ActiveFault {
 export interface FaultControl {
   add(spec: FaultSpec): ActiveFault;
   /** active faults of a kind for this request, oldest first (does not consume) */
-  find<K extends FaultKind['kind']>(network: Network, endpoint: string, kind: K): (ActiveFault & { spec: Extract<FaultSpec, { kind: K }> })[];
+  find<K extends FaultKind['kind']>(
+    network: Network,
+    endpoint: string,
+    kind: K,
+  ): (ActiveFault & { spec: Extract<FaultSpec, { kind: K }> })[];
   /** count one firing; drops the fault when used up */
   fire(fault: ActiveFault): void;
   clear(network?: Network): void;
@@ -62,15 +71,20 @@ const NETWORK_NAMES = new Set(['facebook', 'google', 'linkedin', 'web']);
 export function faultSpecProblem(spec: unknown): string | null {
   if (spec === null || typeof spec !== 'object') return 'a fault must be an object';
   const s = spec as Record<string, unknown>;
-  if (!NETWORK_NAMES.has(s.network as string)) return `fault.network must be one of facebook, google, linkedin, web (got ${JSON.stringify(s.network)})`;
+  if (!NETWORK_NAMES.has(s.network as string))
+    return `fault.network must be one of facebook, google, linkedin, web (got ${JSON.stringify(s.network)})`;
   if (!KINDS.has(s.kind as string)) return `fault.kind must be one of ${[...KINDS].join(', ')} (got ${JSON.stringify(s.kind)})`;
   if (s.endpoint !== undefined && typeof s.endpoint !== 'string') return 'fault.endpoint must be a string';
   if (s.count !== undefined && !(Number.isInteger(s.count) && (s.count as number) > 0)) return 'fault.count must be a positive integer';
-  if (s.durationMs !== undefined && !(typeof s.durationMs === 'number' && s.durationMs > 0)) return 'fault.durationMs must be a positive number';
-  if (s.kind === 'rejectRecords' && !(Array.isArray(s.values) && s.values.every((v) => typeof v === 'string'))) return 'rejectRecords needs values: string[]';
-  if (s.kind === 'rejectBatch' && s.values !== undefined && !(Array.isArray(s.values) && s.values.every((v) => typeof v === 'string'))) return 'rejectBatch values must be string[]';
+  if (s.durationMs !== undefined && !(typeof s.durationMs === 'number' && s.durationMs > 0))
+    return 'fault.durationMs must be a positive number';
+  if (s.kind === 'rejectRecords' && !(Array.isArray(s.values) && s.values.every((v) => typeof v === 'string')))
+    return 'rejectRecords needs values: string[]';
+  if (s.kind === 'rejectBatch' && s.values !== undefined && !(Array.isArray(s.values) && s.values.every((v) => typeof v === 'string')))
+    return 'rejectBatch values must be string[]';
   if (s.kind === 'latency' && !(typeof s.ms === 'number' && s.ms >= 0)) return 'latency needs ms >= 0';
-  if (s.kind === 'outage' && s.mode !== undefined && !OUTAGE_MODES.includes(s.mode as OutageMode)) return `outage.mode must be one of ${OUTAGE_MODES.join(', ')}`;
+  if (s.kind === 'outage' && s.mode !== undefined && !OUTAGE_MODES.includes(s.mode as OutageMode))
+    return `outage.mode must be one of ${OUTAGE_MODES.join(', ')}`;
   return null;
 }
 

@@ -38,16 +38,33 @@ export interface SimulatorControl {
 }
 
 const MATCH_RANGES = new Set([
-  'MATCH_RANGE_LESS_THAN_20', 'MATCH_RANGE_20_TO_30', 'MATCH_RANGE_31_TO_40', 'MATCH_RANGE_41_TO_50', 'MATCH_RANGE_51_TO_60',
-  'MATCH_RANGE_61_TO_70', 'MATCH_RANGE_71_TO_80', 'MATCH_RANGE_81_TO_90', 'MATCH_RANGE_91_TO_100',
+  'MATCH_RANGE_LESS_THAN_20',
+  'MATCH_RANGE_20_TO_30',
+  'MATCH_RANGE_31_TO_40',
+  'MATCH_RANGE_41_TO_50',
+  'MATCH_RANGE_51_TO_60',
+  'MATCH_RANGE_61_TO_70',
+  'MATCH_RANGE_71_TO_80',
+  'MATCH_RANGE_81_TO_90',
+  'MATCH_RANGE_91_TO_100',
 ]);
 
-export function createControl(options: { faults: FaultControl; settings: ControlSettings; reset(): void; summary(): unknown }): SimulatorControl {
+export function createControl(options: {
+  faults: FaultControl;
+  settings: ControlSettings;
+  reset(): void;
+  summary(): unknown;
+}): SimulatorControl {
   const { faults, settings } = options;
 
   function apply(request: ControlRequest): { faultIds: number[] } {
     // validate everything first, so a bad request changes nothing
-    if (request.clearFaults !== undefined && request.clearFaults !== true && request.clearFaults !== false && !NETWORKS.includes(request.clearFaults)) {
+    if (
+      request.clearFaults !== undefined &&
+      request.clearFaults !== true &&
+      request.clearFaults !== false &&
+      !NETWORKS.includes(request.clearFaults)
+    ) {
       throw new Error('clearFaults must be true or a network name');
     }
     if (request.faults !== undefined) {
@@ -61,21 +78,26 @@ export function createControl(options: { faults: FaultControl; settings: Control
       if (!isObject(request.validTokens)) throw new Error('validTokens must be an object keyed by network');
       for (const [network, tokens] of Object.entries(request.validTokens)) {
         if (!NETWORKS.includes(network as Network)) throw new Error(`validTokens: unknown network ${network}`);
-        if (tokens !== null && !(Array.isArray(tokens) && tokens.every((t) => typeof t === 'string'))) throw new Error(`validTokens.${network} must be string[] or null`);
+        if (tokens !== null && !(Array.isArray(tokens) && tokens.every((t) => typeof t === 'string')))
+          throw new Error(`validTokens.${network} must be string[] or null`);
       }
     }
     if (request.webSecrets !== undefined) {
       if (!isObject(request.webSecrets)) throw new Error('webSecrets must be an object keyed by endpoint name');
       for (const [name, secret] of Object.entries(request.webSecrets)) {
-        if (secret !== null && (typeof secret !== 'string' || secret === '')) throw new Error(`webSecrets.${name} must be a non-empty string or null`);
+        if (secret !== null && (typeof secret !== 'string' || secret === ''))
+          throw new Error(`webSecrets.${name} must be a non-empty string or null`);
       }
     }
     const g = request.google;
     if (g !== undefined) {
       if (!isObject(g)) throw new Error('google must be an object');
-      if (g.jobDelayMs !== undefined && !(typeof g.jobDelayMs === 'number' && g.jobDelayMs >= 0)) throw new Error('google.jobDelayMs must be >= 0');
-      if (g.addOperationsHoldMs !== undefined && !(typeof g.addOperationsHoldMs === 'number' && g.addOperationsHoldMs >= 0)) throw new Error('google.addOperationsHoldMs must be >= 0');
-      if (g.matchRateRange !== undefined && !MATCH_RANGES.has(g.matchRateRange)) throw new Error(`google.matchRateRange must be one of ${[...MATCH_RANGES].join(', ')}`);
+      if (g.jobDelayMs !== undefined && !(typeof g.jobDelayMs === 'number' && g.jobDelayMs >= 0))
+        throw new Error('google.jobDelayMs must be >= 0');
+      if (g.addOperationsHoldMs !== undefined && !(typeof g.addOperationsHoldMs === 'number' && g.addOperationsHoldMs >= 0))
+        throw new Error('google.addOperationsHoldMs must be >= 0');
+      if (g.matchRateRange !== undefined && !MATCH_RANGES.has(g.matchRateRange))
+        throw new Error(`google.matchRateRange must be one of ${[...MATCH_RANGES].join(', ')}`);
     }
 
     if (request.clearFaults === true) faults.clear();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createGoogleJob, createGoogleUserList, GOOGLE_HEADERS, googleJobStatus, h, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
+import {
+  createGoogleJob,
+  createGoogleUserList,
+  GOOGLE_HEADERS,
+  googleJobStatus,
+  h,
+  useSimulator,
+} from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 
@@ -18,7 +25,12 @@ describe('latency, Google job delay and job failure', () => {
   it('keeps a Google job RUNNING for google.jobDelayMs', async () => {
     await t.control({ google: { jobDelayMs: 60_000 } });
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call(
+      'POST',
+      `/google/v26/${job}:addOperations`,
+      { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true },
+      GOOGLE_HEADERS,
+    );
     await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     t.clock.now += 59_000;
     expect((await googleJobStatus(t, job))?.status, 'a second before the delay is up').toBe('RUNNING');
@@ -30,7 +42,12 @@ describe('latency, Google job delay and job failure', () => {
     await t.control({ google: { jobDelayMs: 0 }, faults: [{ network: 'google', kind: 'failJob', count: 1, reason: 'INTERNAL_ERROR' }] });
     const list = await createGoogleUserList(t);
     const job = await createGoogleJob(t, list);
-    await t.call('POST', `/google/v26/${job}:addOperations`, { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true }, GOOGLE_HEADERS);
+    await t.call(
+      'POST',
+      `/google/v26/${job}:addOperations`,
+      { operations: [{ create: { userIdentifiers: [{ hashedEmail: h('a') }] } }], enablePartialFailure: true },
+      GOOGLE_HEADERS,
+    );
     await t.call('POST', `/google/v26/${job}:run`, {}, GOOGLE_HEADERS);
     const polled = await googleJobStatus(t, job);
     expect(polled).toMatchObject({ status: 'FAILED', failureReason: 'INTERNAL_ERROR' });

@@ -5,13 +5,15 @@ const t = useSimulator();
 const webAdd = (id = 'c1') => t.call('POST', '/web/crm', { audience: 'a', operation: 'add', records: [{ id }] });
 
 describe('outage faults', () => {
-  it('answer 503 in each network\'s error shape for the next N requests', async () => {
-    await t.control({ faults: [
-      { network: 'facebook', kind: 'outage', count: 1 },
-      { network: 'google', kind: 'outage', count: 1 },
-      { network: 'linkedin', kind: 'outage', count: 1 },
-      { network: 'web', kind: 'outage', count: 2 },
-    ] });
+  it("answer 503 in each network's error shape for the next N requests", async () => {
+    await t.control({
+      faults: [
+        { network: 'facebook', kind: 'outage', count: 1 },
+        { network: 'google', kind: 'outage', count: 1 },
+        { network: 'linkedin', kind: 'outage', count: 1 },
+        { network: 'web', kind: 'outage', count: 2 },
+      ],
+    });
     const fb = await t.call('POST', `${FB}/act_1/customaudiences${fbToken}`, { name: 'x', customer_file_source: 'USER_PROVIDED_ONLY' });
     expect(fb.status).toBe(503);
     expect(fb.body.error.code).toBe(2);
@@ -44,13 +46,35 @@ describe('outage faults', () => {
   });
 
   it('mode "unavailableAfterProcessing" applies the create, then answers the network\'s 5xx as if it had failed', async () => {
-    await t.control({ network: 'facebook', endpoint: 'customaudiences', kind: 'outage', mode: 'unavailableAfterProcessing', status: 500, count: 1 });
-    const lost = await t.call('POST', `${FB}/act_1234/customaudiences${fbToken}`, { name: 'Lost answer', subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY' });
+    await t.control({
+      network: 'facebook',
+      endpoint: 'customaudiences',
+      kind: 'outage',
+      mode: 'unavailableAfterProcessing',
+      status: 500,
+      count: 1,
+    });
+    const lost = await t.call('POST', `${FB}/act_1234/customaudiences${fbToken}`, {
+      name: 'Lost answer',
+      subtype: 'CUSTOM',
+      customer_file_source: 'USER_PROVIDED_ONLY',
+    });
     expect(lost.status).toBe(500);
     expect(lost.body.error.code, "Meta's temporary error").toBe(2);
-    expect([...t.started.simulator.state.facebook.audiences.values()].map((a) => a.name), 'the audience was made all the same').toEqual(['Lost answer']);
-    expect(t.started.simulator.state.requests.at(-1)).toMatchObject({ network: 'facebook', status: 500, fault: 'outage:unavailableAfterProcessing' });
-    const next = await t.call('POST', `${FB}/act_1234/customaudiences${fbToken}`, { name: 'Answered', subtype: 'CUSTOM', customer_file_source: 'USER_PROVIDED_ONLY' });
+    expect(
+      [...t.started.simulator.state.facebook.audiences.values()].map((a) => a.name),
+      'the audience was made all the same',
+    ).toEqual(['Lost answer']);
+    expect(t.started.simulator.state.requests.at(-1)).toMatchObject({
+      network: 'facebook',
+      status: 500,
+      fault: 'outage:unavailableAfterProcessing',
+    });
+    const next = await t.call('POST', `${FB}/act_1234/customaudiences${fbToken}`, {
+      name: 'Answered',
+      subtype: 'CUSTOM',
+      customer_file_source: 'USER_PROVIDED_ONLY',
+    });
     expect(next.status, 'count: 1, the next create is answered').toBe(200);
   });
 

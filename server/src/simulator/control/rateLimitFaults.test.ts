@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { createFacebookAudience, createLinkedInSegment, FB, fbToken, GOOGLE_HEADERS, h, LINKEDIN_HEADERS, useSimulator } from '../../../test/support/simulatorTestSupport.ts';
+import {
+  createFacebookAudience,
+  createLinkedInSegment,
+  FB,
+  fbToken,
+  GOOGLE_HEADERS,
+  h,
+  LINKEDIN_HEADERS,
+  useSimulator,
+} from '../../../test/support/simulatorTestSupport.ts';
 
 const t = useSimulator();
 const fbUsers = (id: string) => t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema: ['EMAIL'], data: [[h('a')]] } });
 
-describe('rate-limit faults speak each network\'s own throttle signal', () => {
+describe("rate-limit faults speak each network's own throttle signal", () => {
   it('Meta: HTTP 400, code 17/613/80003, X-Business-Use-Case-Usage with estimated_time_to_regain_access in minutes', async () => {
     const id = await createFacebookAudience(t);
-    await t.control({ faults: [{ network: 'facebook', endpoint: 'users', kind: 'rateLimit', count: 1, code: 80003, regainAccessMinutes: 3 }] });
+    await t.control({
+      faults: [{ network: 'facebook', endpoint: 'users', kind: 'rateLimit', count: 1, code: 80003, regainAccessMinutes: 3 }],
+    });
     const limited = await fbUsers(id);
     expect(limited.status, 'Meta throttles with 400, not 429').toBe(400);
     expect(limited.body.error.code).toBe(80003);
@@ -38,11 +49,18 @@ describe('rate-limit faults speak each network\'s own throttle signal', () => {
 
   it('LinkedIn and Web: 429 with Retry-After seconds', async () => {
     const id = await createLinkedInSegment(t);
-    await t.control({ faults: [
-      { network: 'linkedin', kind: 'rateLimit', count: 1, retryAfterSeconds: 5 },
-      { network: 'web', endpoint: 'crm', kind: 'rateLimit', count: 1, retryAfterSeconds: 2 },
-    ] });
-    const li = await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, { elements: [] }, { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' });
+    await t.control({
+      faults: [
+        { network: 'linkedin', kind: 'rateLimit', count: 1, retryAfterSeconds: 5 },
+        { network: 'web', endpoint: 'crm', kind: 'rateLimit', count: 1, retryAfterSeconds: 2 },
+      ],
+    });
+    const li = await t.call(
+      'POST',
+      `/linkedin/rest/dmpSegments/${id}/users`,
+      { elements: [] },
+      { ...LINKEDIN_HEADERS, 'x-restli-method': 'BATCH_CREATE' },
+    );
     expect(li.status).toBe(429);
     expect(li.headers.get('retry-after')).toBe('5');
     const other = await t.call('POST', '/web/other', { audience: 'a', operation: 'add', records: [{ id: '1' }] });

@@ -31,7 +31,10 @@ describe('Facebook custom audience listing', () => {
     expect(first.body.data.map((a: { id: string }) => a.id)).toEqual(ids.slice(0, 2));
     expect(first.body.paging.next, 'a next page is announced').toContain('after=');
     expect(first.body.paging.next, 'no token echoed in the next link').not.toContain('good-token');
-    const second = await list('1234', `fields=id&filtering=${nameIs('Twin')}&limit=2&after=${first.body.paging.cursors.after}&access_token=good-token`);
+    const second = await list(
+      '1234',
+      `fields=id&filtering=${nameIs('Twin')}&limit=2&after=${first.body.paging.cursors.after}&access_token=good-token`,
+    );
     expect(second.body.data.map((a: { id: string }) => a.id)).toEqual(ids.slice(2));
     expect(second.body.paging.next, 'the last page announces none').toBeUndefined();
   });
@@ -40,7 +43,10 @@ describe('Facebook custom audience listing', () => {
     const field = await list('1234', 'fields=id,secret_sauce&access_token=good-token');
     expect(field.status).toBe(400);
     expect(field.body.error.code).toBe(100);
-    const filter = await list('1234', `filtering=${encodeURIComponent(JSON.stringify([{ field: 'subtype', operator: 'EQUAL', value: 'CUSTOM' }]))}&access_token=good-token`);
+    const filter = await list(
+      '1234',
+      `filtering=${encodeURIComponent(JSON.stringify([{ field: 'subtype', operator: 'EQUAL', value: 'CUSTOM' }]))}&access_token=good-token`,
+    );
     expect(filter.body.error.code).toBe(100);
     expect(filter.body.error.message).toMatch(/not supported/);
   });

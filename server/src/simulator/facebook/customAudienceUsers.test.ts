@@ -8,7 +8,13 @@ describe('Facebook Custom Audience users', () => {
   it('creates an audience, adds rows in a session, and answers num_received', async () => {
     const id = await createFacebookAudience(t);
     const added = await t.call('POST', `${FB}/${id}/users${fbToken}`, {
-      payload: { schema, data: [[h('a@x'), h('111'), h('ann')], [h('b@x'), '', '']] },
+      payload: {
+        schema,
+        data: [
+          [h('a@x'), h('111'), h('ann')],
+          [h('b@x'), '', ''],
+        ],
+      },
       session: { session_id: 9001, batch_seq: 1, last_batch_flag: true, estimated_num_total: 2 },
     });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
@@ -21,7 +27,15 @@ describe('Facebook Custom Audience users', () => {
 
   it('removes with DELETE, finding a member by any identity field (phone here)', async () => {
     const id = await createFacebookAudience(t);
-    await t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema, data: [[h('a@x'), h('111'), ''], [h('b@x'), '', '']] } });
+    await t.call('POST', `${FB}/${id}/users${fbToken}`, {
+      payload: {
+        schema,
+        data: [
+          [h('a@x'), h('111'), ''],
+          [h('b@x'), '', ''],
+        ],
+      },
+    });
     const removed = await t.call('DELETE', `${FB}/${id}/users${fbToken}`, { payload: { schema: ['PHONE'], data: [[h('111')]] } });
     expect(removed.status).toBe(200);
     const members = t.started.simulator.state.facebook.audiences.get(id)!.members;
@@ -33,14 +47,27 @@ describe('Facebook Custom Audience users', () => {
 
   it('accepts the token as Authorization: Bearer and a single-field schema as a string', async () => {
     const id = await createFacebookAudience(t);
-    const added = await t.call('POST', `${FB}/${id}/users`, { payload: { schema: 'EMAIL_SHA256', data: [h('c@x')] } }, { authorization: 'Bearer tok' });
+    const added = await t.call(
+      'POST',
+      `${FB}/${id}/users`,
+      { payload: { schema: 'EMAIL_SHA256', data: [h('c@x')] } },
+      { authorization: 'Bearer tok' },
+    );
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     expect(added.body.num_received).toBe(1);
   });
 
   it('counts unhashed values as invalid entries with samples, and keeps them out', async () => {
     const id = await createFacebookAudience(t);
-    const added = await t.call('POST', `${FB}/${id}/users${fbToken}`, { payload: { schema, data: [['plain@x.com', '', ''], [h('ok'), '', '']] } });
+    const added = await t.call('POST', `${FB}/${id}/users${fbToken}`, {
+      payload: {
+        schema,
+        data: [
+          ['plain@x.com', '', ''],
+          [h('ok'), '', ''],
+        ],
+      },
+    });
     expect(added.body.num_invalid_entries).toBe(1);
     expect(added.body.invalid_entry_samples).toEqual({ 'plain@x.com': 'EMAIL is not a SHA-256 hex digest' });
     expect(t.started.simulator.state.facebook.audiences.get(id)!.members.size).toBe(1);

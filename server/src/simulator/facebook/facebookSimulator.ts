@@ -14,20 +14,55 @@ export const FACEBOOK_MAX_EVENTS = 1_000;
 export const FACEBOOK_MAX_INVALID_SAMPLES = 100;
 /** largest page of audiences a listing returns */
 export const FACEBOOK_MAX_LIST_LIMIT = 500;
-const AUDIENCE_FIELDS = new Set(['id', 'name', 'description', 'subtype', 'customer_file_source', 'approximate_count_lower_bound', 'approximate_count_upper_bound']);
+const AUDIENCE_FIELDS = new Set([
+  'id',
+  'name',
+  'description',
+  'subtype',
+  'customer_file_source',
+  'approximate_count_lower_bound',
+  'approximate_count_upper_bound',
+]);
 const FILTER_OPERATORS = new Set(['EQUAL', 'CONTAIN']);
 const SEVEN_DAYS_S = 7 * 24 * 3600;
 const DEDUP_WINDOW_MS = 48 * 3600 * 1000;
 
 const KNOWN_SCHEMA = new Set([
-  'EXTERN_ID', 'EMAIL', 'PHONE', 'FN', 'LN', 'CT', 'ST', 'ZIP', 'COUNTRY', 'GEN', 'DOBY', 'DOBM', 'DOBD', 'DOB',
-  'MADID', 'FI', 'LOOKALIKE_VALUE', 'EMAIL_SHA256', 'PHONE_SHA256',
+  'EXTERN_ID',
+  'EMAIL',
+  'PHONE',
+  'FN',
+  'LN',
+  'CT',
+  'ST',
+  'ZIP',
+  'COUNTRY',
+  'GEN',
+  'DOBY',
+  'DOBM',
+  'DOBD',
+  'DOB',
+  'MADID',
+  'FI',
+  'LOOKALIKE_VALUE',
+  'EMAIL_SHA256',
+  'PHONE_SHA256',
 ]);
 const UNHASHED = new Set(['EXTERN_ID', 'MADID', 'LOOKALIKE_VALUE']);
 /** fields that identify a person on their own, most stable first: the first present keys the member */
 const IDENTITY_ORDER = ['EXTERN_ID', 'EMAIL', 'EMAIL_SHA256', 'PHONE', 'PHONE_SHA256', 'MADID'];
 const SHA256 = /^[a-f0-9]{64}$/;
-const ACTION_SOURCES = new Set(['website', 'email', 'app', 'phone_call', 'chat', 'physical_store', 'system_generated', 'business_messaging', 'other']);
+const ACTION_SOURCES = new Set([
+  'website',
+  'email',
+  'app',
+  'phone_call',
+  'chat',
+  'physical_store',
+  'system_generated',
+  'business_messaging',
+  'other',
+]);
 const VERSION = String.raw`v\d+(?:\.\d+)?`;
 const CREATE_AUDIENCE = new RegExp(`^/${VERSION}/act_(\\d+)/customaudiences/?$`);
 const USERS = new RegExp(`^/${VERSION}/(\\d+)/users/?$`);
@@ -68,12 +103,18 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     const body = parseBody(request);
     if (!body) return graphError(400, 100, 'Invalid JSON body');
     if (typeof body.name !== 'string' || body.name.trim() === '') return graphError(400, 100, '(#100) The parameter name is required');
-    if (body.subtype !== undefined && body.subtype !== 'CUSTOM') return graphError(400, 100, `(#100) subtype must be CUSTOM for a customer list audience (got ${String(body.subtype)})`);
+    if (body.subtype !== undefined && body.subtype !== 'CUSTOM')
+      return graphError(400, 100, `(#100) subtype must be CUSTOM for a customer list audience (got ${String(body.subtype)})`);
     if (body.customer_file_source === undefined) return graphError(400, 100, '(#100) The parameter customer_file_source is required');
     const id = String(nextAudienceId++);
     state.audiences.set(id, {
-      id, adAccountId, name: body.name, description: typeof body.description === 'string' ? body.description : null,
-      deleted: false, members: createMemberStore(), sessions: new Map(),
+      id,
+      adAccountId,
+      name: body.name,
+      description: typeof body.description === 'string' ? body.description : null,
+      deleted: false,
+      members: createMemberStore(),
+      sessions: new Map(),
     });
     return { status: 200, body: { id } };
   }
@@ -84,20 +125,27 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
    * with `after` cursors.
    */
   function listAudiences(adAccountId: string, request: SimRequest): Reply {
-    const fields = (request.query.get('fields') ?? 'id').split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = (request.query.get('fields') ?? 'id')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = fields.find((f) => !AUDIENCE_FIELDS.has(f));
     if (unknown) return graphError(400, 100, `(#100) Tried accessing nonexisting field (${unknown}) on node type (CustomAudience)`);
     const filters = parseFiltering(request.query.get('filtering'));
     if (typeof filters === 'string') return graphError(400, 100, `(#100) ${filters}`);
     const limitParam = request.query.get('limit');
     const limit = limitParam === null ? 25 : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > FACEBOOK_MAX_LIST_LIMIT) return graphError(400, 100, `(#100) limit must be an integer from 1 to ${FACEBOOK_MAX_LIST_LIMIT}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > FACEBOOK_MAX_LIST_LIMIT)
+      return graphError(400, 100, `(#100) limit must be an integer from 1 to ${FACEBOOK_MAX_LIST_LIMIT}`);
     const after = request.query.get('after');
     const start = after === null ? 0 : cursorOffset(after);
     if (start === null) return graphError(400, 100, '(#100) The after cursor is invalid');
 
     const matching = [...state.audiences.values()].filter(
-      (a) => a.adAccountId === adAccountId && !a.deleted && filters.every((f) => (f.operator === 'EQUAL' ? a.name === f.value : a.name.includes(f.value))),
+      (a) =>
+        a.adAccountId === adAccountId &&
+        !a.deleted &&
+        filters.every((f) => (f.operator === 'EQUAL' ? a.name === f.value : a.name.includes(f.value))),
     );
     const page = matching.slice(start, start + limit);
     const data = page.map((a) => {
@@ -150,13 +198,18 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
       if (!(typeof sid === 'number' && Number.isInteger(sid)) && !(typeof sid === 'string' && /^\d+$/.test(sid))) {
         return graphError(400, 100, '(#100) session.session_id must be an int64');
       }
-      if (!Number.isInteger(session.batch_seq) || (session.batch_seq as number) < 1) return graphError(400, 100, '(#100) session.batch_seq must be an integer from 1');
+      if (!Number.isInteger(session.batch_seq) || (session.batch_seq as number) < 1)
+        return graphError(400, 100, '(#100) session.batch_seq must be an integer from 1');
       sessionKey = String(sid);
       batchSeq = session.batch_seq as number;
       lastBatch = session.last_batch_flag === true;
     }
     const batch = faults.rejectBatch(allValues(rows));
-    if (batch) return graphError(400, 100, '(#100) Invalid parameter', { error_user_title: 'Invalid entry in payload', error_user_msg: `${batch.reason}${batch.value ? `: ${batch.value}` : ''}` });
+    if (batch)
+      return graphError(400, 100, '(#100) Invalid parameter', {
+        error_user_title: 'Invalid entry in payload',
+        error_user_msg: `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`,
+      });
 
     const remove = request.method === 'DELETE';
     let invalid = 0;
@@ -191,7 +244,13 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     }
     return {
       status: 200,
-      body: { audience_id: audienceId, session_id: sessionId, num_received: rows.length, num_invalid_entries: invalid, invalid_entry_samples: samples },
+      body: {
+        audience_id: audienceId,
+        session_id: sessionId,
+        num_received: rows.length,
+        num_invalid_entries: invalid,
+        invalid_entry_samples: samples,
+      },
     };
   }
 
@@ -199,16 +258,21 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     const body = parseBody(request);
     if (!body) return graphError(400, 100, 'Invalid JSON body');
     const data = maybeJson(body.data);
-    if (!Array.isArray(data) || data.length === 0) return graphError(400, 100, '(#100) The parameter data is required and must be a non-empty array');
-    if (data.length > FACEBOOK_MAX_EVENTS) return graphError(400, 100, `(#100) Too many events: at most ${FACEBOOK_MAX_EVENTS} per request (got ${data.length})`);
+    if (!Array.isArray(data) || data.length === 0)
+      return graphError(400, 100, '(#100) The parameter data is required and must be a non-empty array');
+    if (data.length > FACEBOOK_MAX_EVENTS)
+      return graphError(400, 100, `(#100) Too many events: at most ${FACEBOOK_MAX_EVENTS} per request (got ${data.length})`);
     const nowS = Math.floor(request.now / 1000);
     for (let i = 0; i < data.length; i++) {
       const event = data[i];
       if (!isObject(event)) return invalidEvent(i, 'each event must be an object');
       if (typeof event.event_name !== 'string' || event.event_name === '') return invalidEvent(i, 'event_name is required');
-      if (typeof event.event_time !== 'number' || !Number.isInteger(event.event_time)) return invalidEvent(i, 'event_time must be a unix timestamp in seconds');
-      if (typeof event.action_source !== 'string' || !ACTION_SOURCES.has(event.action_source)) return invalidEvent(i, 'action_source is required and must be a known value');
-      if (!isObject(event.user_data) || Object.keys(event.user_data).length === 0) return invalidEvent(i, 'user_data must carry at least one customer information parameter');
+      if (typeof event.event_time !== 'number' || !Number.isInteger(event.event_time))
+        return invalidEvent(i, 'event_time must be a unix timestamp in seconds');
+      if (typeof event.action_source !== 'string' || !ACTION_SOURCES.has(event.action_source))
+        return invalidEvent(i, 'action_source is required and must be a known value');
+      if (!isObject(event.user_data) || Object.keys(event.user_data).length === 0)
+        return invalidEvent(i, 'user_data must carry at least one customer information parameter');
       if (nowS - event.event_time > SEVEN_DAYS_S) {
         return graphError(400, 100, 'Invalid parameter', {
           error_subcode: 2804003,
@@ -220,10 +284,18 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     // CAPI has no per-event rejection: one refused event refuses the whole request.
     const values = (data as Record<string, unknown>[]).map(eventValues);
     const batch = faults.rejectBatch(values.flat());
-    if (batch) return graphError(400, 100, 'Invalid parameter', { error_user_title: 'Invalid event', error_user_msg: `${batch.reason}${batch.value ? `: ${batch.value}` : ''}` });
+    if (batch)
+      return graphError(400, 100, 'Invalid parameter', {
+        error_user_title: 'Invalid event',
+        error_user_msg: `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`,
+      });
     for (let i = 0; i < values.length; i++) {
       const rejected = faults.rejectRecord(values[i]!);
-      if (rejected) return graphError(400, 100, 'Invalid parameter', { error_user_title: 'Invalid event', error_user_msg: `event ${i}: ${rejected.reason}` });
+      if (rejected)
+        return graphError(400, 100, 'Invalid parameter', {
+          error_user_title: 'Invalid event',
+          error_user_msg: `event ${i}: ${rejected.reason}`,
+        });
     }
     for (const event of data as Record<string, unknown>[]) {
       const eventId = event.event_id == null ? null : String(event.event_id);
@@ -252,7 +324,14 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     const size = audience.members.size;
     return {
       status: 200,
-      body: { id, name: audience.name, description: audience.description, subtype: 'CUSTOM', approximate_count_lower_bound: size, approximate_count_upper_bound: size },
+      body: {
+        id,
+        name: audience.name,
+        description: audience.description,
+        subtype: 'CUSTOM',
+        approximate_count_lower_bound: size,
+        approximate_count_upper_bound: size,
+      },
     };
   }
 
@@ -261,38 +340,67 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
     state,
     route(method, path): RouteMatch | null {
       let m: RegExpExecArray | null;
-      if (method === 'POST' && (m = CREATE_AUDIENCE.exec(path))) { const id = m[1]!; return { endpoint: 'customaudiences', handle: (r) => createAudience(id, r) }; }
+      if (method === 'POST' && (m = CREATE_AUDIENCE.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'customaudiences', handle: (r) => createAudience(id, r) };
+      }
       // an endpoint of its own, so a fault on creation does not fire on the lookup before it
-      if (method === 'GET' && (m = CREATE_AUDIENCE.exec(path))) { const id = m[1]!; return { endpoint: 'listCustomAudiences', handle: (r) => listAudiences(id, r) }; }
-      if ((method === 'POST' || method === 'DELETE') && (m = USERS.exec(path))) { const id = m[1]!; return { endpoint: 'users', handle: (r, f) => users(id, r, f) }; }
-      if (method === 'POST' && (m = EVENTS.exec(path))) { const id = m[1]!; return { endpoint: 'events', handle: (r, f) => events(id, r, f) }; }
-      if ((method === 'GET' || method === 'DELETE') && (m = NODE.exec(path))) { const id = m[1]!; return { endpoint: 'audience', handle: (r) => node(id, r) }; }
+      if (method === 'GET' && (m = CREATE_AUDIENCE.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'listCustomAudiences', handle: (r) => listAudiences(id, r) };
+      }
+      if ((method === 'POST' || method === 'DELETE') && (m = USERS.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'users', handle: (r, f) => users(id, r, f) };
+      }
+      if (method === 'POST' && (m = EVENTS.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'events', handle: (r, f) => events(id, r, f) };
+      }
+      if ((method === 'GET' || method === 'DELETE') && (m = NODE.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'audience', handle: (r) => node(id, r) };
+      }
       return null;
     },
     notFound: (request) => graphError(400, 100, `Unsupported ${request.method} request to ${request.path}`),
     authenticate(request, tokenOk) {
       const body = request.method === 'GET' ? null : parseBody(request);
-      const token = request.query.get('access_token') ?? bearerToken(request.headers) ?? (typeof body?.access_token === 'string' ? body.access_token : null);
+      const token =
+        request.query.get('access_token') ??
+        bearerToken(request.headers) ??
+        (typeof body?.access_token === 'string' ? body.access_token : null);
       if (!token) return this.invalidToken(request, 'missing');
       if (!tokenOk(token)) return this.invalidToken(request, 'invalid');
       const version = /^\/(v\d+\.\d+)\//.exec(request.path)?.[1];
       if (version && !servesFacebook(version)) {
         const newest = SERVED_API_VERSIONS.facebook.at(-1);
-        return graphError(400, 2635, `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${newest}.`);
+        return graphError(
+          400,
+          2635,
+          `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${newest}.`,
+        );
       }
       return null;
     },
     invalidToken(_request, problem: TokenProblem) {
       if (problem === 'missing') return graphError(400, 104, 'An access token is required to request this resource.');
       if (problem === 'expired') {
-        return graphError(400, 190, 'Error validating access token: Session has expired.', { error_subcode: 463, error_user_title: 'Session expired' });
+        return graphError(400, 190, 'Error validating access token: Session has expired.', {
+          error_subcode: 463,
+          error_user_title: 'Session expired',
+        });
       }
       return graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
     },
     rateLimited(_request, fault) {
       const code = fault.code ?? 17;
       const minutes = fault.regainAccessMinutes ?? Math.ceil((fault.retryAfterSeconds ?? 60) / 60);
-      const usage = { simulated: [{ type: 'ads_management', call_count: 100, total_cputime: 100, total_time: 100, estimated_time_to_regain_access: minutes }] };
+      const usage = {
+        simulated: [
+          { type: 'ads_management', call_count: 100, total_cputime: 100, total_time: 100, estimated_time_to_regain_access: minutes },
+        ],
+      };
       const messages: Record<number, string> = {
         4: '(#4) Application request limit reached',
         17: '(#17) User request limit reached',
@@ -301,7 +409,10 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
       };
       return {
         ...graphError(400, code, messages[code] ?? 'Rate limited', { is_transient: true }),
-        headers: { 'x-business-use-case-usage': JSON.stringify(usage), 'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 100, total_time: 100 }) },
+        headers: {
+          'x-business-use-case-usage': JSON.stringify(usage),
+          'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 100, total_time: 100 }),
+        },
       };
     },
     unavailable: (_request, status) => graphError(status, 2, 'Service temporarily unavailable', { is_transient: true }),
@@ -327,8 +438,10 @@ function parseFiltering(raw: string | null): Array<{ operator: string; value: st
   if (!Array.isArray(parsed)) return 'filtering must be a JSON array';
   const out: Array<{ operator: string; value: string }> = [];
   for (const f of parsed) {
-    if (!isObject(f) || typeof f.field !== 'string' || typeof f.operator !== 'string') return 'each filtering entry needs field, operator and value';
-    if (f.field !== 'name' || !FILTER_OPERATORS.has(f.operator)) return `Filtering field ${f.field} with operation ${f.operator} is not supported`;
+    if (!isObject(f) || typeof f.field !== 'string' || typeof f.operator !== 'string')
+      return 'each filtering entry needs field, operator and value';
+    if (f.field !== 'name' || !FILTER_OPERATORS.has(f.operator))
+      return `Filtering field ${f.field} with operation ${f.operator} is not supported`;
     if (typeof f.value !== 'string') return `filtering value for ${f.field} must be a string`;
     out.push({ operator: f.operator, value: f.value });
   }
@@ -337,12 +450,18 @@ function parseFiltering(raw: string | null): Array<{ operator: string; value: st
 
 function audienceField(audience: FacebookAudience, field: string): unknown {
   switch (field) {
-    case 'id': return audience.id;
-    case 'name': return audience.name;
-    case 'description': return audience.description;
-    case 'subtype': return 'CUSTOM';
-    case 'customer_file_source': return 'USER_PROVIDED_ONLY';
-    default: return audience.members.size; // the approximate counts
+    case 'id':
+      return audience.id;
+    case 'name':
+      return audience.name;
+    case 'description':
+      return audience.description;
+    case 'subtype':
+      return 'CUSTOM';
+    case 'customer_file_source':
+      return 'USER_PROVIDED_ONLY';
+    default:
+      return audience.members.size; // the approximate counts
   }
 }
 
@@ -387,7 +506,12 @@ function invalidEvent(index: number, problem: string): Reply {
 }
 
 function missingObject(id: string): Reply {
-  return graphError(400, 100, `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 });
+  return graphError(
+    400,
+    100,
+    `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    { error_subcode: 33 },
+  );
 }
 
 export function graphError(status: number, code: number, message: string, extra: Record<string, unknown> = {}): Reply {

@@ -4,7 +4,12 @@ import { GOOGLE_HEADERS, useSimulator } from '../../../test/support/simulatorTes
 const t = useSimulator();
 const URL = '/google/v26/customers/1234567890:uploadClickConversions';
 const conversion = (gclid: string, orderId?: string, at = '2026-11-20 10:00:00+00:00') => ({
-  gclid, conversionAction: 'customers/1234567890/conversionActions/42', conversionDateTime: at, conversionValue: 12.5, currencyCode: 'USD', ...(orderId ? { orderId } : {}),
+  gclid,
+  conversionAction: 'customers/1234567890/conversionActions/42',
+  conversionDateTime: at,
+  conversionValue: 12.5,
+  currencyCode: 'USD',
+  ...(orderId ? { orderId } : {}),
 });
 
 describe('Google click conversion upload', () => {
@@ -20,7 +25,15 @@ describe('Google click conversion upload', () => {
   });
 
   it('answers HTTP 200 with results[i] = {} and partialFailureError for failed rows', async () => {
-    const r = await t.call('POST', URL, { conversions: [conversion('g1'), { ...conversion('g2'), conversionDateTime: '2026/11/20' }, conversion('g3')], partialFailure: true }, GOOGLE_HEADERS);
+    const r = await t.call(
+      'POST',
+      URL,
+      {
+        conversions: [conversion('g1'), { ...conversion('g2'), conversionDateTime: '2026/11/20' }, conversion('g3')],
+        partialFailure: true,
+      },
+      GOOGLE_HEADERS,
+    );
     expect(r.status).toBe(200);
     expect(r.body.results[1]).toEqual({});
     expect(r.body.partialFailureError.code).toBe(3);
@@ -32,7 +45,12 @@ describe('Google click conversion upload', () => {
 
   it('answers CLICK_CONVERSION_ALREADY_EXISTS for a re-sent gclid+action+time or orderId, keeping one copy', async () => {
     await t.call('POST', URL, { conversions: [conversion('g1', 'o1')], partialFailure: true }, GOOGLE_HEADERS);
-    const again = await t.call('POST', URL, { conversions: [conversion('g1', 'o1'), conversion('g9', 'o1', '2026-11-21 10:00:00+00:00')], partialFailure: true }, GOOGLE_HEADERS);
+    const again = await t.call(
+      'POST',
+      URL,
+      { conversions: [conversion('g1', 'o1'), conversion('g9', 'o1', '2026-11-21 10:00:00+00:00')], partialFailure: true },
+      GOOGLE_HEADERS,
+    );
     const codes = again.body.partialFailureError.details[0].errors.map((e: any) => e.errorCode.conversionUploadError);
     expect(codes, 'same click, then same order id').toEqual(['CLICK_CONVERSION_ALREADY_EXISTS', 'CLICK_CONVERSION_ALREADY_EXISTS']);
     const g = t.started.simulator.state.google;
@@ -50,7 +68,12 @@ describe('Google click conversion upload', () => {
   });
 
   it('refuses a conversion action of another customer, row by row', async () => {
-    const r = await t.call('POST', URL, { conversions: [{ ...conversion('g1'), conversionAction: 'customers/999/conversionActions/1' }], partialFailure: true }, GOOGLE_HEADERS);
+    const r = await t.call(
+      'POST',
+      URL,
+      { conversions: [{ ...conversion('g1'), conversionAction: 'customers/999/conversionActions/1' }], partialFailure: true },
+      GOOGLE_HEADERS,
+    );
     expect(r.body.partialFailureError.details[0].errors[0].errorCode).toEqual({ conversionUploadError: 'INVALID_CONVERSION_ACTION' });
   });
 });

@@ -11,12 +11,16 @@ export interface GaqlQuery {
 
 /** a query Google would refuse: `code` is its QueryError (UNEXPECTED_INPUT, BAD_ESCAPE_SEQUENCE, …) */
 export class GaqlError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-type Token = { kind: 'word'; text: string; at: number } | { kind: 'string'; text: string; at: number } | { kind: 'symbol'; text: string; at: number };
+type Token =
+  { kind: 'word'; text: string; at: number } | { kind: 'string'; text: string; at: number } | { kind: 'symbol'; text: string; at: number };
 
 const FIELD = /^[a-z][a-zA-Z0-9._]*$/;
 const RESOURCE = /^[a-z][a-zA-Z0-9_]*$/;
@@ -38,7 +42,8 @@ export function parseGaql(text: string): GaqlQuery {
   };
   const field = (): string => {
     const token = next('a field name');
-    if (token.kind !== 'word' || !FIELD.test(token.text) || !token.text.includes('.')) throw new GaqlError('BAD_FIELD_NAME', `Invalid field name at position ${token.at}.`);
+    if (token.kind !== 'word' || !FIELD.test(token.text) || !token.text.includes('.'))
+      throw new GaqlError('BAD_FIELD_NAME', `Invalid field name at position ${token.at}.`);
     return token.text;
   };
 
@@ -50,7 +55,8 @@ export function parseGaql(text: string): GaqlQuery {
   }
   keyword('FROM', 'EXPECTED_FROM');
   const resource = next('a resource name');
-  if (resource.kind !== 'word' || !RESOURCE.test(resource.text)) throw new GaqlError('BAD_RESOURCE_TYPE_IN_FROM_CLAUSE', `Invalid resource type at position ${resource.at}.`);
+  if (resource.kind !== 'word' || !RESOURCE.test(resource.text))
+    throw new GaqlError('BAD_RESOURCE_TYPE_IN_FROM_CLAUSE', `Invalid resource type at position ${resource.at}.`);
   const where: GaqlQuery['where'] = [];
   if (peek()) {
     keyword('WHERE', 'UNEXPECTED_INPUT');
@@ -65,7 +71,8 @@ export function parseGaql(text: string): GaqlQuery {
       where.push({ field: name, value: value.text });
       const after = peek();
       if (!after) break;
-      if (after.kind !== 'word' || after.text.toUpperCase() !== 'AND') throw new GaqlError('UNEXPECTED_INPUT', `Unexpected input at position ${after.at}.`);
+      if (after.kind !== 'word' || after.text.toUpperCase() !== 'AND')
+        throw new GaqlError('UNEXPECTED_INPUT', `Unexpected input at position ${after.at}.`);
       i++;
     }
   }
@@ -91,7 +98,8 @@ function tokenize(text: string): Token[] {
         if (d === c) break;
         if (d === '\\') {
           const escaped = text[i + 1];
-          if (escaped === undefined || !ESCAPABLE.has(escaped)) throw new GaqlError('BAD_ESCAPE_SEQUENCE', `Invalid escape sequence at position ${i}.`);
+          if (escaped === undefined || !ESCAPABLE.has(escaped))
+            throw new GaqlError('BAD_ESCAPE_SEQUENCE', `Invalid escape sequence at position ${i}.`);
           value += escaped;
           i += 2;
           continue;

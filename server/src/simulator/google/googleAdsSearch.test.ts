@@ -13,7 +13,9 @@ describe('Google googleAds:search (GAQL)', () => {
     await createGoogleUserList(t, '9999999999', 'VIP buyers');
     const found = await search(byName("'VIP buyers'"));
     expect(found.status, JSON.stringify(found.body)).toBe(200);
-    expect(found.body.results, 'only the exact name, only in the customer of the path').toEqual([{ userList: { resourceName: list, name: 'VIP buyers' } }]);
+    expect(found.body.results, 'only the exact name, only in the customer of the path').toEqual([
+      { userList: { resourceName: list, name: 'VIP buyers' } },
+    ]);
     expect(found.body.fieldMask).toBe('userList.resourceName,userList.name');
   });
 
@@ -35,14 +37,18 @@ describe('Google googleAds:search (GAQL)', () => {
 
   it('reads an offline user data job: only the fields selected, enums unset while pending left out', async () => {
     const job = await createGoogleJob(t, await createGoogleUserList(t));
-    const found = await search(`select offline_user_data_job.status, offline_user_data_job.failure_reason, offline_user_data_job.operation_metadata.match_rate_range from offline_user_data_job where offline_user_data_job.resource_name = '${job}'`);
+    const found = await search(
+      `select offline_user_data_job.status, offline_user_data_job.failure_reason, offline_user_data_job.operation_metadata.match_rate_range from offline_user_data_job where offline_user_data_job.resource_name = '${job}'`,
+    );
     expect(found.status, JSON.stringify(found.body)).toBe(200);
-    expect(found.body.results, 'resourceName always; no failureReason or match rate for a PENDING job').toEqual([{ offlineUserDataJob: { resourceName: job, status: 'PENDING' } }]);
+    expect(found.body.results, 'resourceName always; no failureReason or match rate for a PENDING job').toEqual([
+      { offlineUserDataJob: { resourceName: job, status: 'PENDING' } },
+    ]);
   });
 
   it('refuses what it does not serve with INVALID_ARGUMENT and a queryError, as Google refuses a bad query', async () => {
     const cases: Array<[unknown, string]> = [
-      ['SELECT user_list.name FROM user_list WHERE user_list.name = \'a\' ORDER BY user_list.name', 'UNEXPECTED_INPUT'],
+      ["SELECT user_list.name FROM user_list WHERE user_list.name = 'a' ORDER BY user_list.name", 'UNEXPECTED_INPUT'],
       ["SELECT user_list.name FROM user_list WHERE user_list.name != 'a'", 'UNEXPECTED_INPUT'],
       ["SELECT user_list.name FROM user_list WHERE user_list.name LIKE 'a'", 'BAD_OPERATOR'],
       ["SELECT user_list.name FROM user_list WHERE user_list.name = 'a\\n'", 'BAD_ESCAPE_SEQUENCE'],

@@ -71,9 +71,18 @@ export interface GoogleSettings {
   addOperationsHoldMs: number;
 }
 
-export function createGoogleSimulator(options: { now: () => number; settings: GoogleSettings }): NetworkSimulator & { state: GoogleState; settle(): void } {
+export function createGoogleSimulator(options: {
+  now: () => number;
+  settings: GoogleSettings;
+}): NetworkSimulator & { state: GoogleState; settle(): void } {
   const { now, settings } = options;
-  const state: GoogleState = { userLists: new Map(), jobs: new Map(), clickConversions: [], conversionIdsReceived: new Map(), duplicateConversions: 0 };
+  const state: GoogleState = {
+    userLists: new Map(),
+    jobs: new Map(),
+    clickConversions: [],
+    conversionIdsReceived: new Map(),
+    duplicateConversions: 0,
+  };
   const busyJobs = new Set<string>();
   const seenClicks = new Set<string>();
   const seenOrders = new Set<string>();
@@ -108,20 +117,24 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
 
   function mutateUserLists(version: string, cid: string, request: SimRequest): Reply {
     const body = parseBody(request);
-    if (!body || !Array.isArray(body.operations) || body.operations.length === 0) return invalidArgument(version, 'operations is required', 'requestError', 'REQUIRED_FIELD_MISSING');
+    if (!body || !Array.isArray(body.operations) || body.operations.length === 0)
+      return invalidArgument(version, 'operations is required', 'requestError', 'REQUIRED_FIELD_MISSING');
     const results: { resourceName: string }[] = [];
     for (let i = 0; i < body.operations.length; i++) {
       const op = body.operations[i];
       if (isObject(op) && typeof op.remove === 'string') {
         const list = state.userLists.get(op.remove);
-        if (!list || list.customerId !== cid) return invalidArgument(version, 'The user list does not exist', 'userListError', 'USER_LIST_NOT_FOUND' , i);
+        if (!list || list.customerId !== cid)
+          return invalidArgument(version, 'The user list does not exist', 'userListError', 'USER_LIST_NOT_FOUND', i);
         list.removed = true;
         results.push({ resourceName: op.remove });
         continue;
       }
       const create = isObject(op) ? op.create : undefined;
-      if (!isObject(create)) return invalidArgument(version, 'each operation needs create or remove', 'requestError', 'REQUIRED_FIELD_MISSING', i);
-      if (typeof create.name !== 'string' || create.name.trim() === '') return invalidArgument(version, 'name is required', 'userListError', 'NAME_REQUIRED', i);
+      if (!isObject(create))
+        return invalidArgument(version, 'each operation needs create or remove', 'requestError', 'REQUIRED_FIELD_MISSING', i);
+      if (typeof create.name !== 'string' || create.name.trim() === '')
+        return invalidArgument(version, 'name is required', 'userListError', 'NAME_REQUIRED', i);
       const crm = create.crmBasedUserList;
       if (!isObject(crm) || !['CONTACT_INFO', 'CRM_ID', 'MOBILE_ADVERTISING_ID'].includes(crm.uploadKeyType as string)) {
         return invalidArgument(version, 'crmBasedUserList.uploadKeyType is required', 'userListError', 'UPLOAD_KEY_TYPE_REQUIRED', i);
@@ -129,10 +142,24 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       // names are unique in an account, closed lists included; a create whose answer was lost and
       // is simply sent again gets this
       const taken = [...state.userLists.values()].some((l) => l.customerId === cid && l.name === create.name);
-      if (taken) return invalidArgument(version, 'Name is already being used for another user list for the account.', 'userListError', 'NAME_ALREADY_USED', i);
+      if (taken)
+        return invalidArgument(
+          version,
+          'Name is already being used for another user list for the account.',
+          'userListError',
+          'NAME_ALREADY_USED',
+          i,
+        );
       const resourceName = `customers/${cid}/userLists/${nextId++}`;
       const description = typeof create.description === 'string' ? create.description : null;
-      state.userLists.set(resourceName, { resourceName, customerId: cid, name: create.name, description, removed: false, members: createMemberStore() });
+      state.userLists.set(resourceName, {
+        resourceName,
+        customerId: cid,
+        name: create.name,
+        description,
+        removed: false,
+        members: createMemberStore(),
+      });
       results.push({ resourceName });
     }
     return { status: 200, body: { results } };
@@ -143,7 +170,14 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     if (!list) return notFoundError(version, 'user list');
     return {
       status: 200,
-      body: { resourceName: list.resourceName, id, name: list.name, membershipStatus: list.removed ? 'CLOSED' : 'OPEN', sizeForSearch: String(list.members.size), sizeForDisplay: String(list.members.size) },
+      body: {
+        resourceName: list.resourceName,
+        id,
+        name: list.name,
+        membershipStatus: list.removed ? 'CLOSED' : 'OPEN',
+        sizeForSearch: String(list.members.size),
+        sizeForDisplay: String(list.members.size),
+      },
     };
   }
 
@@ -151,15 +185,32 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     const body = parseBody(request);
     const job = body && isObject(body.job) ? body.job : null;
     if (!job) return invalidArgument(version, 'job is required', 'requestError', 'REQUIRED_FIELD_MISSING');
-    if (job.type !== 'CUSTOMER_MATCH_USER_LIST') return invalidArgument(version, 'job.type must be CUSTOMER_MATCH_USER_LIST', 'offlineUserDataJobError', 'INVALID_JOB_TYPE');
+    if (job.type !== 'CUSTOMER_MATCH_USER_LIST')
+      return invalidArgument(version, 'job.type must be CUSTOMER_MATCH_USER_LIST', 'offlineUserDataJobError', 'INVALID_JOB_TYPE');
     const meta = job.customerMatchUserListMetadata;
     const listName = isObject(meta) ? meta.userList : undefined;
     const list = typeof listName === 'string' ? state.userLists.get(listName) : undefined;
-    if (!list || list.customerId !== cid || list.removed) return invalidArgument(version, `The user list ${String(listName)} does not exist in customer ${cid}`, 'offlineUserDataJobError', 'INVALID_USER_LIST_ID');
+    if (!list || list.customerId !== cid || list.removed)
+      return invalidArgument(
+        version,
+        `The user list ${String(listName)} does not exist in customer ${cid}`,
+        'offlineUserDataJobError',
+        'INVALID_USER_LIST_ID',
+      );
     const resourceName = `customers/${cid}/offlineUserDataJobs/${nextId++}`;
     state.jobs.set(resourceName, {
-      resourceName, customerId: cid, userList: list.resourceName, status: 'PENDING', operationKind: null, removeAll: false,
-      operations: [], addOperationsCalls: 0, runAt: null, completesAt: null, failureReason: null, matchRateRange: null,
+      resourceName,
+      customerId: cid,
+      userList: list.resourceName,
+      status: 'PENDING',
+      operationKind: null,
+      removeAll: false,
+      operations: [],
+      addOperationsCalls: 0,
+      runAt: null,
+      completesAt: null,
+      failureReason: null,
+      matchRateRange: null,
     });
     return { status: 200, body: { resourceName } };
   }
@@ -168,9 +219,18 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     const job = state.jobs.get(resourceName);
     if (!job) return notFoundError(version, 'offline user data job');
     if (busyJobs.has(resourceName)) {
-      return googleError(version, 409, 'ABORTED', 'Multiple requests were attempting to modify the same resource at once. Retry the request.', [
-        { errorCode: { databaseError: 'CONCURRENT_MODIFICATION' }, message: 'Multiple requests were attempting to modify the same resource at once.' },
-      ]);
+      return googleError(
+        version,
+        409,
+        'ABORTED',
+        'Multiple requests were attempting to modify the same resource at once. Retry the request.',
+        [
+          {
+            errorCode: { databaseError: 'CONCURRENT_MODIFICATION' },
+            message: 'Multiple requests were attempting to modify the same resource at once.',
+          },
+        ],
+      );
     }
     busyJobs.add(resourceName);
     try {
@@ -183,27 +243,72 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
   }
 
   function applyOperations(version: string, job: GoogleJob, request: SimRequest, faults: RequestFaults): Reply {
-    if (job.status !== 'PENDING') return invalidArgument(version, `Operations cannot be added to a job that is ${job.status}`, 'offlineUserDataJobError', 'INVALID_JOB_STATUS');
+    if (job.status !== 'PENDING')
+      return invalidArgument(
+        version,
+        `Operations cannot be added to a job that is ${job.status}`,
+        'offlineUserDataJobError',
+        'INVALID_JOB_STATUS',
+      );
     const body = parseBody(request);
-    if (!body || !Array.isArray(body.operations) || body.operations.length === 0) return invalidArgument(version, 'operations is required', 'requestError', 'REQUIRED_FIELD_MISSING');
+    if (!body || !Array.isArray(body.operations) || body.operations.length === 0)
+      return invalidArgument(version, 'operations is required', 'requestError', 'REQUIRED_FIELD_MISSING');
     const ops = body.operations as unknown[];
     let identifierCount = 0;
-    for (const op of ops) for (const k of ['create', 'remove']) if (isObject(op) && isObject(op[k]) && Array.isArray((op[k] as Record<string, unknown>).userIdentifiers)) identifierCount += ((op[k] as Record<string, unknown>).userIdentifiers as unknown[]).length;
-    if (identifierCount > GOOGLE_MAX_JOB_OPERATIONS) return invalidArgument(version, `At most ${GOOGLE_MAX_JOB_OPERATIONS} identifiers per request (got ${identifierCount})`, 'offlineUserDataJobError', 'TOO_MANY_USER_IDENTIFIERS');
+    for (const op of ops)
+      for (const k of ['create', 'remove'])
+        if (isObject(op) && isObject(op[k]) && Array.isArray((op[k] as Record<string, unknown>).userIdentifiers))
+          identifierCount += ((op[k] as Record<string, unknown>).userIdentifiers as unknown[]).length;
+    if (identifierCount > GOOGLE_MAX_JOB_OPERATIONS)
+      return invalidArgument(
+        version,
+        `At most ${GOOGLE_MAX_JOB_OPERATIONS} identifiers per request (got ${identifierCount})`,
+        'offlineUserDataJobError',
+        'TOO_MANY_USER_IDENTIFIERS',
+      );
     // A job holds creates or removes, never both.
     let kind = job.operationKind;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
-      const opKind = isObject(op) ? (isObject(op.create) ? 'create' : isObject(op.remove) ? 'remove' : op.removeAll === true ? 'remove' : null) : null;
-      if (!opKind) return invalidArgument(version, 'each operation needs create, remove or removeAll', 'requestError', 'REQUIRED_FIELD_MISSING', i, 'operations');
+      const opKind = isObject(op)
+        ? isObject(op.create)
+          ? 'create'
+          : isObject(op.remove)
+            ? 'remove'
+            : op.removeAll === true
+              ? 'remove'
+              : null
+        : null;
+      if (!opKind)
+        return invalidArgument(
+          version,
+          'each operation needs create, remove or removeAll',
+          'requestError',
+          'REQUIRED_FIELD_MISSING',
+          i,
+          'operations',
+        );
       if (kind && kind !== opKind) {
-        return invalidArgument(version, 'Create and remove operations cannot be mixed in one offline user data job.', 'offlineUserDataJobError', 'CONFLICTING_OPERATION', i, 'operations');
+        return invalidArgument(
+          version,
+          'Create and remove operations cannot be mixed in one offline user data job.',
+          'offlineUserDataJobError',
+          'CONFLICTING_OPERATION',
+          i,
+          'operations',
+        );
       }
       kind = opKind;
     }
     const allIdentifiers = ops.map(operationIdentifiers);
     const batch = faults.rejectBatch(allIdentifiers.flatMap(identifierKeys));
-    if (batch) return invalidArgument(version, `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`, 'offlineUserDataJobError', 'INVALID_SHA256_FORMAT');
+    if (batch)
+      return invalidArgument(
+        version,
+        `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`,
+        'offlineUserDataJobError',
+        'INVALID_SHA256_FORMAT',
+      );
     const partialFailure = body.enablePartialFailure === true;
     const errors: GoogleAdsError[] = [];
     const accepted: GoogleUserIdentifier[][] = [];
@@ -229,7 +334,8 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       }
       accepted.push(identifiers);
     }
-    if (errors.length > 0 && !partialFailure) return googleError(version, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', errors);
+    if (errors.length > 0 && !partialFailure)
+      return googleError(version, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', errors);
     job.operationKind = kind;
     job.addOperationsCalls++;
     for (const identifiers of accepted) job.operations.push(identifiers);
@@ -239,7 +345,8 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
   function runJob(version: string, resourceName: string, faults: RequestFaults): Reply {
     const job = state.jobs.get(resourceName);
     if (!job) return notFoundError(version, 'offline user data job');
-    if (job.status !== 'PENDING') return invalidArgument(version, `The job is already ${job.status}`, 'offlineUserDataJobError', 'INVALID_JOB_STATUS');
+    if (job.status !== 'PENDING')
+      return invalidArgument(version, `The job is already ${job.status}`, 'offlineUserDataJobError', 'INVALID_JOB_STATUS');
     const failure = faults.failJob();
     job.status = 'RUNNING';
     job.runAt = now();
@@ -248,7 +355,13 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     const id = resourceName.split('/').pop();
     return {
       status: 200,
-      body: { name: `customers/${job.customerId}/operations/${id}`, metadata: { '@type': `type.googleapis.com/google.ads.googleads.${version}.resources.OfflineUserDataJobMetadata`, longRunningOperationResponse: true } },
+      body: {
+        name: `customers/${job.customerId}/operations/${id}`,
+        metadata: {
+          '@type': `type.googleapis.com/google.ads.googleads.${version}.resources.OfflineUserDataJobMetadata`,
+          longRunningOperationResponse: true,
+        },
+      },
     };
   }
 
@@ -259,7 +372,8 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
    */
   function search(version: string, cid: string, request: SimRequest): Reply {
     const body = parseBody(request);
-    if (!body || typeof body.query !== 'string' || body.query.trim() === '') return invalidArgument(version, 'query is required', 'requestError', 'REQUIRED_FIELD_MISSING', undefined, 'query');
+    if (!body || typeof body.query !== 'string' || body.query.trim() === '')
+      return invalidArgument(version, 'query is required', 'requestError', 'REQUIRED_FIELD_MISSING', undefined, 'query');
     let query;
     try {
       query = parseGaql(body.query);
@@ -268,7 +382,12 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       return queryError(version, error.code, error.message);
     }
     const resource = SEARCHABLE[query.from];
-    if (!resource) return queryError(version, 'BAD_RESOURCE_TYPE_IN_FROM_CLAUSE', `The simulator cannot query ${query.from}; it serves ${Object.keys(SEARCHABLE).join(', ')}.`);
+    if (!resource)
+      return queryError(
+        version,
+        'BAD_RESOURCE_TYPE_IN_FROM_CLAUSE',
+        `The simulator cannot query ${query.from}; it serves ${Object.keys(SEARCHABLE).join(', ')}.`,
+      );
     for (const field of [...query.select, ...query.where.map((w) => w.field)]) {
       if (!resource.fields[field]) return queryError(version, 'UNRECOGNIZED_FIELD', `Unrecognized field in the query: '${field}'.`);
     }
@@ -300,7 +419,10 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       body: {
         name: `customers/${cid}/operations/${id}`,
         done,
-        metadata: { '@type': `type.googleapis.com/google.ads.googleads.${version}.resources.OfflineUserDataJobMetadata`, ...jobResource(job) },
+        metadata: {
+          '@type': `type.googleapis.com/google.ads.googleads.${version}.resources.OfflineUserDataJobMetadata`,
+          ...jobResource(job),
+        },
         ...(done && job.status === 'FAILED' ? { error: { code: 13, message: job.failureReason } } : {}),
         ...(done && job.status === 'SUCCESS' ? { response: { '@type': 'type.googleapis.com/google.protobuf.Empty' } } : {}),
       },
@@ -309,9 +431,15 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
 
   function uploadClicks(version: string, cid: string, request: SimRequest, faults: RequestFaults): Reply {
     const body = parseBody(request);
-    if (!body || !Array.isArray(body.conversions) || body.conversions.length === 0) return invalidArgument(version, 'conversions is required', 'requestError', 'REQUIRED_FIELD_MISSING');
+    if (!body || !Array.isArray(body.conversions) || body.conversions.length === 0)
+      return invalidArgument(version, 'conversions is required', 'requestError', 'REQUIRED_FIELD_MISSING');
     if (body.conversions.length > GOOGLE_MAX_CLICK_CONVERSIONS) {
-      return invalidArgument(version, `At most ${GOOGLE_MAX_CLICK_CONVERSIONS} conversions per request (got ${body.conversions.length})`, 'requestError', 'TOO_MANY_MUTATE_OPERATIONS');
+      return invalidArgument(
+        version,
+        `At most ${GOOGLE_MAX_CLICK_CONVERSIONS} conversions per request (got ${body.conversions.length})`,
+        'requestError',
+        'TOO_MANY_MUTATE_OPERATIONS',
+      );
     }
     if (body.partialFailure !== true) {
       // the real API requires partial failure for this method
@@ -319,7 +447,13 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     }
     const conversions = body.conversions as unknown[];
     const batch = faults.rejectBatch(conversions.flatMap((c) => (isObject(c) ? [c.gclid as string, c.orderId as string] : [])));
-    if (batch) return invalidArgument(version, `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`, 'conversionUploadError', 'INVALID_CONVERSION_ACTION');
+    if (batch)
+      return invalidArgument(
+        version,
+        `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`,
+        'conversionUploadError',
+        'INVALID_CONVERSION_ACTION',
+      );
     const results: Record<string, unknown>[] = [];
     const errors: GoogleAdsError[] = [];
     const actionPrefix = `customers/${cid}/conversionActions/`;
@@ -327,20 +461,39 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       const c = conversions[i];
       const fail = (code: string, message: string) => {
         results.push({});
-        errors.push({ errorCode: { conversionUploadError: code }, message, location: { fieldPathElements: [{ fieldName: 'conversions', index: i }] } });
+        errors.push({
+          errorCode: { conversionUploadError: code },
+          message,
+          location: { fieldPathElements: [{ fieldName: 'conversions', index: i }] },
+        });
       };
-      if (!isObject(c)) { fail('UNKNOWN', 'not an object'); continue; }
+      if (!isObject(c)) {
+        fail('UNKNOWN', 'not an object');
+        continue;
+      }
       const gclid = typeof c.gclid === 'string' ? c.gclid : null;
       const action = typeof c.conversionAction === 'string' ? c.conversionAction : '';
       const at = typeof c.conversionDateTime === 'string' ? c.conversionDateTime : '';
       const orderId = typeof c.orderId === 'string' && c.orderId !== '' ? c.orderId : null;
       const receivedKey = orderId ?? `${gclid}|${at}`;
       setBounded(state.conversionIdsReceived, receivedKey, (state.conversionIdsReceived.get(receivedKey) ?? 0) + 1);
-      if (!gclid) { fail('UNPARSEABLE_GCLID', 'gclid is required'); continue; }
-      if (!action.startsWith(actionPrefix) || !/^\d+$/.test(action.slice(actionPrefix.length))) { fail('INVALID_CONVERSION_ACTION', `conversionAction must be ${actionPrefix}{id}`); continue; }
-      if (!DATE_TIME.test(at)) { fail('INVALID_CONVERSION_DATE_TIME' , 'conversionDateTime must be "yyyy-mm-dd hh:mm:ss+hh:mm"'); continue; }
+      if (!gclid) {
+        fail('UNPARSEABLE_GCLID', 'gclid is required');
+        continue;
+      }
+      if (!action.startsWith(actionPrefix) || !/^\d+$/.test(action.slice(actionPrefix.length))) {
+        fail('INVALID_CONVERSION_ACTION', `conversionAction must be ${actionPrefix}{id}`);
+        continue;
+      }
+      if (!DATE_TIME.test(at)) {
+        fail('INVALID_CONVERSION_DATE_TIME', 'conversionDateTime must be "yyyy-mm-dd hh:mm:ss+hh:mm"');
+        continue;
+      }
       const rejected = faults.rejectRecord([gclid, orderId]);
-      if (rejected) { fail('CLICK_NOT_FOUND', rejected.reason); continue; }
+      if (rejected) {
+        fail('CLICK_NOT_FOUND', rejected.reason);
+        continue;
+      }
       const clickKey = `${gclid}|${action}|${at}`;
       const orderKey = orderId ? `${action}|${orderId}` : null;
       if (seenClicks.has(clickKey) || (orderKey && seenOrders.has(orderKey))) {
@@ -362,9 +515,18 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
     settle,
     route(method, path): RouteMatch | null {
       let m: RegExpExecArray | null;
-      if (method === 'POST' && (m = USER_LISTS_MUTATE.exec(path))) { const [, v, cid] = m; return { endpoint: 'userLists', handle: (r) => mutateUserLists(v!, cid!, r) }; }
-      if (method === 'GET' && (m = USER_LIST.exec(path))) { const [, v, cid, id] = m; return { endpoint: 'userLists', handle: () => getUserList(v!, cid!, id!) }; }
-      if (method === 'POST' && (m = JOBS_CREATE.exec(path))) { const [, v, cid] = m; return { endpoint: 'offlineUserDataJobs', handle: (r) => createJob(v!, cid!, r) }; }
+      if (method === 'POST' && (m = USER_LISTS_MUTATE.exec(path))) {
+        const [, v, cid] = m;
+        return { endpoint: 'userLists', handle: (r) => mutateUserLists(v!, cid!, r) };
+      }
+      if (method === 'GET' && (m = USER_LIST.exec(path))) {
+        const [, v, cid, id] = m;
+        return { endpoint: 'userLists', handle: () => getUserList(v!, cid!, id!) };
+      }
+      if (method === 'POST' && (m = JOBS_CREATE.exec(path))) {
+        const [, v, cid] = m;
+        return { endpoint: 'offlineUserDataJobs', handle: (r) => createJob(v!, cid!, r) };
+      }
       if (method === 'POST' && (m = JOB_ACTION.exec(path))) {
         const [, v, cid, id, action] = m;
         const name = `customers/${cid}/offlineUserDataJobs/${id}`;
@@ -372,12 +534,22 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
           ? { endpoint: 'run', handle: (_r, f) => runJob(v!, name, f) }
           : { endpoint: 'addOperations', handle: (r, f) => addOperations(v!, name, r, f) };
       }
-      if (method === 'POST' && (m = SEARCH.exec(path))) { const [, v, cid] = m; return { endpoint: 'search', handle: (r) => search(v!, cid!, r) }; }
-      if (method === 'GET' && (m = OPERATION.exec(path))) { const [, v, cid, id] = m; return { endpoint: 'getOperation', handle: () => getOperation(v!, cid!, id!) }; }
-      if (method === 'POST' && (m = UPLOAD_CLICKS.exec(path))) { const [, v, cid] = m; return { endpoint: 'uploadClickConversions', handle: (r, f) => uploadClicks(v!, cid!, r, f) }; }
+      if (method === 'POST' && (m = SEARCH.exec(path))) {
+        const [, v, cid] = m;
+        return { endpoint: 'search', handle: (r) => search(v!, cid!, r) };
+      }
+      if (method === 'GET' && (m = OPERATION.exec(path))) {
+        const [, v, cid, id] = m;
+        return { endpoint: 'getOperation', handle: () => getOperation(v!, cid!, id!) };
+      }
+      if (method === 'POST' && (m = UPLOAD_CLICKS.exec(path))) {
+        const [, v, cid] = m;
+        return { endpoint: 'uploadClickConversions', handle: (r, f) => uploadClicks(v!, cid!, r, f) };
+      }
       return null;
     },
-    notFound: (request) => googleError(versionOf(request), 404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
+    notFound: (request) =>
+      googleError(versionOf(request), 404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
     authenticate(request, tokenOk) {
       const token = bearerToken(request.headers);
       if (!token) return this.invalidToken(request, 'missing');
@@ -387,7 +559,10 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       const developerToken = header(request.headers, 'developer-token');
       if (!developerToken || developerToken === 'invalid') {
         return googleError(versionOf(request), 401, 'UNAUTHENTICATED', 'The developer token is missing or invalid.', [
-          { errorCode: { authenticationError: developerToken ? 'DEVELOPER_TOKEN_INVALID' : 'DEVELOPER_TOKEN_PARAMETER_MISSING' }, message: 'developer-token header is required' },
+          {
+            errorCode: { authenticationError: developerToken ? 'DEVELOPER_TOKEN_INVALID' : 'DEVELOPER_TOKEN_PARAMETER_MISSING' },
+            message: 'developer-token header is required',
+          },
         ]);
       }
       const login = header(request.headers, 'login-customer-id');
@@ -399,11 +574,20 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
       return null;
     },
     invalidToken(request, problem: TokenProblem) {
-      return googleError(versionOf(request), 401, 'UNAUTHENTICATED', problem === 'missing'
-        ? 'Request is missing required authentication credential. Expected OAuth 2 access token.'
-        : 'Request had invalid authentication credentials. Expected OAuth 2 access token.', [
-        { errorCode: { authenticationError: problem === 'missing' ? 'NOT_AUTHENTICATED' : 'OAUTH_TOKEN_INVALID' }, message: 'Oauth token is invalid.' },
-      ]);
+      return googleError(
+        versionOf(request),
+        401,
+        'UNAUTHENTICATED',
+        problem === 'missing'
+          ? 'Request is missing required authentication credential. Expected OAuth 2 access token.'
+          : 'Request had invalid authentication credentials. Expected OAuth 2 access token.',
+        [
+          {
+            errorCode: { authenticationError: problem === 'missing' ? 'NOT_AUTHENTICATED' : 'OAUTH_TOKEN_INVALID' },
+            message: 'Oauth token is invalid.',
+          },
+        ],
+      );
     },
     rateLimited(request, fault) {
       const seconds = fault.retryAfterSeconds ?? 30;
@@ -418,11 +602,15 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
             details: [
               {
                 '@type': `type.googleapis.com/google.ads.googleads.${v}.errors.GoogleAdsFailure`,
-                errors: [{
-                  errorCode: { quotaError: 'RESOURCE_EXHAUSTED' },
-                  message: 'Too many requests. Retry in ' + seconds + ' seconds.',
-                  details: { quotaErrorDetails: { rateScope: 'ACCOUNT', rateName: 'Requests per service per method', retryDelay: `${seconds}s` } },
-                }],
+                errors: [
+                  {
+                    errorCode: { quotaError: 'RESOURCE_EXHAUSTED' },
+                    message: 'Too many requests. Retry in ' + seconds + ' seconds.',
+                    details: {
+                      quotaErrorDetails: { rateScope: 'ACCOUNT', rateName: 'Requests per service per method', retryDelay: `${seconds}s` },
+                    },
+                  },
+                ],
               },
               { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${seconds}s` },
             ],
@@ -430,7 +618,8 @@ export function createGoogleSimulator(options: { now: () => number; settings: Go
         },
       };
     },
-    unavailable: (request, status) => googleError(versionOf(request), status, status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.'),
+    unavailable: (request, status) =>
+      googleError(versionOf(request), status, status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.'),
     reset() {
       state.userLists.clear();
       state.jobs.clear();
@@ -491,9 +680,18 @@ const SEARCHABLE: Record<string, { json: string; fields: Record<string, SearchFi
       'offline_user_data_job.type': { json: ['type'], get: () => 'CUSTOMER_MATCH_USER_LIST' },
       'offline_user_data_job.status': { json: ['status'], get: (j: GoogleJob) => j.status },
       // unset enums are left out of the JSON, as proto3 does
-      'offline_user_data_job.failure_reason': { json: ['failureReason'], get: (j: GoogleJob) => (j.status === 'FAILED' ? j.failureReason : null) },
-      'offline_user_data_job.operation_metadata.match_rate_range': { json: ['operationMetadata', 'matchRateRange'], get: (j: GoogleJob) => j.matchRateRange },
-      'offline_user_data_job.customer_match_user_list_metadata.user_list': { json: ['customerMatchUserListMetadata', 'userList'], get: (j: GoogleJob) => j.userList },
+      'offline_user_data_job.failure_reason': {
+        json: ['failureReason'],
+        get: (j: GoogleJob) => (j.status === 'FAILED' ? j.failureReason : null),
+      },
+      'offline_user_data_job.operation_metadata.match_rate_range': {
+        json: ['operationMetadata', 'matchRateRange'],
+        get: (j: GoogleJob) => j.matchRateRange,
+      },
+      'offline_user_data_job.customer_match_user_list_metadata.user_list': {
+        json: ['customerMatchUserListMetadata', 'userList'],
+        get: (j: GoogleJob) => j.userList,
+      },
     },
   },
 };
@@ -505,7 +703,9 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 function queryError(version: string, code: string, message: string): Reply {
-  return googleError(version, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [{ errorCode: { queryError: code }, message }]);
+  return googleError(version, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
+    { errorCode: { queryError: code }, message },
+  ]);
 }
 
 function operationIdentifiers(op: unknown): GoogleUserIdentifier[] {
@@ -531,20 +731,25 @@ function identifierKeys(identifiers: GoogleUserIdentifier[]): string[] {
 
 function identifiersProblem(identifiers: GoogleUserIdentifier[]): { code: string; message: string } | null {
   if (identifiers.length === 0) return { code: 'MISSING_USER_IDENTIFIER', message: 'userIdentifiers must not be empty' };
-  if (identifiers.length > GOOGLE_MAX_IDENTIFIERS_PER_USER) return { code: 'TOO_MANY_USER_IDENTIFIERS', message: `at most ${GOOGLE_MAX_IDENTIFIERS_PER_USER} identifiers per user` };
+  if (identifiers.length > GOOGLE_MAX_IDENTIFIERS_PER_USER)
+    return { code: 'TOO_MANY_USER_IDENTIFIERS', message: `at most ${GOOGLE_MAX_IDENTIFIERS_PER_USER} identifiers per user` };
   for (const id of identifiers) {
     if (!isObject(id)) return { code: 'MISSING_USER_IDENTIFIER', message: 'a user identifier must be an object' };
     for (const key of ['hashedEmail', 'hashedPhoneNumber'] as const) {
-      if (key in id && !(typeof id[key] === 'string' && SHA256.test(id[key]))) return { code: 'INVALID_SHA256_FORMAT', message: `${key} must be a lowercase SHA-256 hex digest` };
+      if (key in id && !(typeof id[key] === 'string' && SHA256.test(id[key])))
+        return { code: 'INVALID_SHA256_FORMAT', message: `${key} must be a lowercase SHA-256 hex digest` };
     }
     const a = id.addressInfo;
     if (a !== undefined) {
       if (!isObject(a)) return { code: 'INCOMPATIBLE_UPLOAD_KEY_TYPE', message: 'addressInfo must be an object' };
       for (const key of ['hashedFirstName', 'hashedLastName'] as const) {
-        if (!(typeof a[key] === 'string' && SHA256.test(a[key]))) return { code: 'INVALID_SHA256_FORMAT', message: `addressInfo.${key} must be a SHA-256 hex digest` };
+        if (!(typeof a[key] === 'string' && SHA256.test(a[key])))
+          return { code: 'INVALID_SHA256_FORMAT', message: `addressInfo.${key} must be a SHA-256 hex digest` };
       }
-      if (!(typeof a.countryCode === 'string' && /^[A-Z]{2}$/.test(a.countryCode))) return { code: 'INVALID_COUNTRY_CODE', message: 'addressInfo.countryCode must be ISO-3166 alpha-2, not hashed' };
-      if (!(typeof a.postalCode === 'string' && a.postalCode !== '' && !SHA256.test(a.postalCode))) return { code: 'INVALID_POSTAL_CODE', message: 'addressInfo.postalCode is required, not hashed' };
+      if (!(typeof a.countryCode === 'string' && /^[A-Z]{2}$/.test(a.countryCode)))
+        return { code: 'INVALID_COUNTRY_CODE', message: 'addressInfo.countryCode must be ISO-3166 alpha-2, not hashed' };
+      if (!(typeof a.postalCode === 'string' && a.postalCode !== '' && !SHA256.test(a.postalCode)))
+        return { code: 'INVALID_POSTAL_CODE', message: 'addressInfo.postalCode is required, not hashed' };
     }
     if (!('hashedEmail' in id) && !('hashedPhoneNumber' in id) && a === undefined && !('thirdPartyUserId' in id) && !('mobileId' in id)) {
       return { code: 'MISSING_USER_IDENTIFIER', message: 'unknown user identifier' };
@@ -573,7 +778,8 @@ export function googleError(version: string, httpStatus: number, status: string,
         code: httpStatus,
         message,
         status,
-        details: errors.length > 0 ? [{ '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`, errors }] : [],
+        details:
+          errors.length > 0 ? [{ '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`, errors }] : [],
       },
     },
   };
@@ -581,7 +787,11 @@ export function googleError(version: string, httpStatus: number, status: string,
 
 function invalidArgument(version: string, message: string, family: string, code: string, index?: number, field = 'operations'): Reply {
   return googleError(version, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
-    { errorCode: { [family]: code }, message, ...(index !== undefined ? { location: { fieldPathElements: [{ fieldName: field, index }] } } : {}) },
+    {
+      errorCode: { [family]: code },
+      message,
+      ...(index !== undefined ? { location: { fieldPathElements: [{ fieldName: field, index }] } } : {}),
+    },
   ]);
 }
 

@@ -3,7 +3,8 @@ import { createLinkedInSegment, LINKEDIN_HEADERS, useSimulator } from '../../../
 
 const t = useSimulator();
 const ACCOUNT = encodeURIComponent('urn:li:sponsoredAccount:507');
-const find = (query: string, headers: Record<string, string> = LINKEDIN_HEADERS) => t.call('GET', `/linkedin/rest/dmpSegments?${query}`, undefined, headers);
+const find = (query: string, headers: Record<string, string> = LINKEDIN_HEADERS) =>
+  t.call('GET', `/linkedin/rest/dmpSegments?${query}`, undefined, headers);
 
 describe('LinkedIn DMP segment finder (q=account)', () => {
   it("lists the account's segments only, with start/count paging and the total", async () => {
@@ -12,7 +13,10 @@ describe('LinkedIn DMP segment finder (q=account)', () => {
     await createLinkedInSegment(t, 'Elsewhere', '999');
     const first = await find(`q=account&account=${ACCOUNT}&start=0&count=2`);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body.elements.map((e: { id: number; name: string }) => [String(e.id), e.name])).toEqual([[ids[0], 'Seg 0'], [ids[1], 'Seg 1']]);
+    expect(first.body.elements.map((e: { id: number; name: string }) => [String(e.id), e.name])).toEqual([
+      [ids[0], 'Seg 0'],
+      [ids[1], 'Seg 1'],
+    ]);
     expect(first.body.paging).toMatchObject({ start: 0, count: 2, total: 3 });
     const second = await find(`q=account&account=${ACCOUNT}&start=2&count=2`);
     expect(second.body.elements.map((e: { id: number }) => String(e.id))).toEqual([ids[2]]);

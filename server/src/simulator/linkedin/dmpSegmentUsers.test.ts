@@ -15,7 +15,12 @@ describe('LinkedIn DMP segments', () => {
 
   it('adds and removes users with BATCH_CREATE, one status per element', async () => {
     const id = await createLinkedInSegment(t);
-    const added = await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, { elements: [element('ADD', 'a'), element('ADD', 'b')] }, batch);
+    const added = await t.call(
+      'POST',
+      `/linkedin/rest/dmpSegments/${id}/users`,
+      { elements: [element('ADD', 'a'), element('ADD', 'b')] },
+      batch,
+    );
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     expect(added.body).toEqual({ elements: [{ status: 201 }, { status: 201 }] });
     await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, { elements: [element('REMOVE', 'a')] }, batch);
@@ -26,9 +31,14 @@ describe('LinkedIn DMP segments', () => {
 
   it('answers status 400 for a malformed element and 201 for the others', async () => {
     const id = await createLinkedInSegment(t);
-    const r = await t.call('POST', `/linkedin/rest/dmpSegments/${id}/users`, {
-      elements: [element('ADD', 'a'), { action: 'ADD', userIds: [{ idType: 'SHA256_EMAIL', idValue: 'plain@x.com' }] }],
-    }, batch);
+    const r = await t.call(
+      'POST',
+      `/linkedin/rest/dmpSegments/${id}/users`,
+      {
+        elements: [element('ADD', 'a'), { action: 'ADD', userIds: [{ idType: 'SHA256_EMAIL', idValue: 'plain@x.com' }] }],
+      },
+      batch,
+    );
     expect(r.body.elements[0]).toEqual({ status: 201 });
     expect(r.body.elements[1].status).toBe(400);
     expect(r.body.elements[1].message).toContain('SHA-256');

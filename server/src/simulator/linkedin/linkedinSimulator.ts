@@ -35,10 +35,14 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
   function createSegment(request: SimRequest): Reply {
     const body = parseBody(request);
     if (!body) return restliError(400, 'Invalid JSON body');
-    if (typeof body.name !== 'string' || body.name.trim() === '') return restliError(400, '/name: field is required', 'FIELD_VALUE_REQUIRED');
-    if (typeof body.account !== 'string' || !ACCOUNT_URN.test(body.account)) return restliError(400, '/account: must be urn:li:sponsoredAccount:{id}', 'INVALID_VALUE_FOR_FIELD');
-    if (body.type !== 'USER' && body.type !== 'COMPANY') return restliError(400, '/type: must be USER or COMPANY', 'INVALID_VALUE_FOR_FIELD');
-    if (!Array.isArray(body.destinations) || body.destinations.length === 0) return restliError(400, '/destinations: field is required', 'FIELD_VALUE_REQUIRED');
+    if (typeof body.name !== 'string' || body.name.trim() === '')
+      return restliError(400, '/name: field is required', 'FIELD_VALUE_REQUIRED');
+    if (typeof body.account !== 'string' || !ACCOUNT_URN.test(body.account))
+      return restliError(400, '/account: must be urn:li:sponsoredAccount:{id}', 'INVALID_VALUE_FOR_FIELD');
+    if (body.type !== 'USER' && body.type !== 'COMPANY')
+      return restliError(400, '/type: must be USER or COMPANY', 'INVALID_VALUE_FOR_FIELD');
+    if (!Array.isArray(body.destinations) || body.destinations.length === 0)
+      return restliError(400, '/destinations: field is required', 'FIELD_VALUE_REQUIRED');
     const id = String(nextId++);
     state.segments.set(id, { id, name: body.name, account: body.account, type: body.type, members: createMemberStore() });
     return { status: 201, headers: { 'x-restli-id': id, location: `/rest/dmpSegments/${id}` } };
@@ -46,9 +50,11 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
 
   /** `GET /rest/dmpSegments?q=account&account=URN&start=&count=`: the account's segments, oldest first, one page */
   function findByAccount(request: SimRequest): Reply {
-    if (request.query.get('q') !== 'account') return restliError(400, `Unsupported finder ${request.query.get('q') ?? '(none)'}: use q=account`, 'INVALID_FINDER');
+    if (request.query.get('q') !== 'account')
+      return restliError(400, `Unsupported finder ${request.query.get('q') ?? '(none)'}: use q=account`, 'INVALID_FINDER');
     const account = request.query.get('account');
-    if (!account || !ACCOUNT_URN.test(account)) return restliError(400, 'account: must be urn:li:sponsoredAccount:{id}', 'INVALID_VALUE_FOR_FIELD');
+    if (!account || !ACCOUNT_URN.test(account))
+      return restliError(400, 'account: must be urn:li:sponsoredAccount:{id}', 'INVALID_VALUE_FOR_FIELD');
     const start = pagingParam(request.query.get('start'), 0);
     const count = pagingParam(request.query.get('count'), LINKEDIN_DEFAULT_PAGE);
     if (start === null || count === null || count < 1 || count > LINKEDIN_MAX_PAGE) {
@@ -74,8 +80,10 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       return restliError(400, 'X-RestLi-Method: BATCH_CREATE is required for this resource', 'INVALID_METHOD');
     }
     const body = parseBody(request);
-    if (!body || !Array.isArray(body.elements) || body.elements.length === 0) return restliError(400, '/elements: a non-empty array is required', 'FIELD_VALUE_REQUIRED');
-    if (body.elements.length > LINKEDIN_MAX_ELEMENTS) return restliError(400, `/elements: at most ${LINKEDIN_MAX_ELEMENTS} per request (got ${body.elements.length})`, 'TOO_MANY_ELEMENTS');
+    if (!body || !Array.isArray(body.elements) || body.elements.length === 0)
+      return restliError(400, '/elements: a non-empty array is required', 'FIELD_VALUE_REQUIRED');
+    if (body.elements.length > LINKEDIN_MAX_ELEMENTS)
+      return restliError(400, `/elements: at most ${LINKEDIN_MAX_ELEMENTS} per request (got ${body.elements.length})`, 'TOO_MANY_ELEMENTS');
     const elements = body.elements as unknown[];
     const batch = faults.rejectBatch(elements.flatMap(elementValues));
     if (batch) return restliError(batch.status ?? 400, `${batch.reason}${batch.value ? `: ${batch.value}` : ''}`, 'INVALID_BATCH');
@@ -85,8 +93,10 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       const ids = element.userIds;
       if (!Array.isArray(ids) || ids.length === 0) return { status: 400, message: '/userIds must be a non-empty array' };
       for (const u of ids) {
-        if (!isObject(u) || !ID_TYPES.has(u.idType as string) || typeof u.idValue !== 'string') return { status: 400, message: '/userIds: each needs a known idType and an idValue' };
-        if (u.idType === 'SHA256_EMAIL' && !SHA256.test(u.idValue)) return { status: 400, message: '/userIds/idValue: SHA256_EMAIL must be a lowercase SHA-256 hex digest' };
+        if (!isObject(u) || !ID_TYPES.has(u.idType as string) || typeof u.idValue !== 'string')
+          return { status: 400, message: '/userIds: each needs a known idType and an idValue' };
+        if (u.idType === 'SHA256_EMAIL' && !SHA256.test(u.idValue))
+          return { status: 400, message: '/userIds/idValue: SHA256_EMAIL must be a lowercase SHA-256 hex digest' };
       }
       const values = elementValues(element);
       const rejected = faults.rejectRecord(values);
@@ -106,8 +116,14 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       if (method === 'POST' && SEGMENTS.test(path)) return { endpoint: 'dmpSegments', handle: (r) => createSegment(r) };
       // an endpoint of its own, so a fault on creation does not fire on the lookup before it
       if (method === 'GET' && SEGMENTS.test(path)) return { endpoint: 'findDmpSegments', handle: (r) => findByAccount(r) };
-      if (method === 'GET' && (m = SEGMENT.exec(path))) { const id = m[1]!; return { endpoint: 'dmpSegments', handle: () => getSegment(id) }; }
-      if (method === 'POST' && (m = SEGMENT_USERS.exec(path))) { const id = m[1]!; return { endpoint: 'users', handle: (r, f) => users(id, r, f) }; }
+      if (method === 'GET' && (m = SEGMENT.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'dmpSegments', handle: () => getSegment(id) };
+      }
+      if (method === 'POST' && (m = SEGMENT_USERS.exec(path))) {
+        const id = m[1]!;
+        return { endpoint: 'users', handle: (r, f) => users(id, r, f) };
+      }
       return null;
     },
     notFound: (request) => restliError(404, `No resource at ${request.method} ${request.path}`, 'NOT_FOUND'),
@@ -116,7 +132,12 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       if (!token) return this.invalidToken(request, 'missing');
       if (!tokenOk(token)) return this.invalidToken(request, 'invalid');
       const version = header(request.headers, 'linkedin-version');
-      if (!version) return restliError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', 'VERSION_MISSING');
+      if (!version)
+        return restliError(
+          400,
+          'A version must be present. Please specify a version by adding the LinkedIn-Version header.',
+          'VERSION_MISSING',
+        );
       if (!/^\d{6}(\.\d{2})?$/.test(version)) return restliError(400, `Requested version ${version} is not active`, 'NONEXISTENT_VERSION');
       if (!servesLinkedIn(version)) return restliError(426, `Requested version ${version} is not active`, 'NONEXISTENT_VERSION');
       return null;
@@ -124,11 +145,20 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
     invalidToken(_request, problem: TokenProblem) {
       return {
         status: 401,
-        body: { status: 401, serviceErrorCode: problem === 'missing' ? 65601 : 65600, code: problem === 'expired' ? 'EXPIRED_ACCESS_TOKEN' : 'INVALID_ACCESS_TOKEN', message: problem === 'expired' ? 'The token used in the request has expired' : 'Invalid access token' },
+        body: {
+          status: 401,
+          serviceErrorCode: problem === 'missing' ? 65601 : 65600,
+          code: problem === 'expired' ? 'EXPIRED_ACCESS_TOKEN' : 'INVALID_ACCESS_TOKEN',
+          message: problem === 'expired' ? 'The token used in the request has expired' : 'Invalid access token',
+        },
       };
     },
     rateLimited(_request, fault) {
-      return { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds ?? 60) }, body: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle limit for calls to this resource is reached.' } };
+      return {
+        status: 429,
+        headers: { 'retry-after': String(fault.retryAfterSeconds ?? 60) },
+        body: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle limit for calls to this resource is reached.' },
+      };
     },
     unavailable: (_request, status) => restliError(status, 'Service Unavailable', 'SERVICE_UNAVAILABLE'),
     reset() {
@@ -138,7 +168,15 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
 }
 
 function segmentBody(segment: LinkedInSegment) {
-  return { id: Number(segment.id), name: segment.name, account: segment.account, type: segment.type, destinations: [{ destination: 'LINKEDIN' }], matchedCount: segment.members.size, status: 'READY' };
+  return {
+    id: Number(segment.id),
+    name: segment.name,
+    account: segment.account,
+    type: segment.type,
+    destinations: [{ destination: 'LINKEDIN' }],
+    matchedCount: segment.members.size,
+    status: 'READY',
+  };
 }
 
 function pagingParam(raw: string | null, fallback: number): number | null {

@@ -21,9 +21,15 @@ describe('Web endpoint', () => {
   it('verifies X-Paidsync-Signature when a secret is set for the endpoint', async () => {
     await t.control({ webSecrets: { signed: 's3cret' } });
     const body = JSON.stringify({ audience: 'a', operation: 'add', records: [{ id: 'c1' }] });
-    const good = await t.call('POST', '/web/signed', body, { 'content-type': 'application/json', 'x-paidsync-signature': sign('s3cret', body) });
+    const good = await t.call('POST', '/web/signed', body, {
+      'content-type': 'application/json',
+      'x-paidsync-signature': sign('s3cret', body),
+    });
     expect(good.status, JSON.stringify(good.body)).toBe(200);
-    const bad = await t.call('POST', '/web/signed', body, { 'content-type': 'application/json', 'x-paidsync-signature': sign('other', body) });
+    const bad = await t.call('POST', '/web/signed', body, {
+      'content-type': 'application/json',
+      'x-paidsync-signature': sign('other', body),
+    });
     expect(bad.status, 'wrong secret').toBe(401);
     const none = await t.call('POST', '/web/signed', body, { 'content-type': 'application/json' });
     expect(none.status, 'no signature').toBe(401);

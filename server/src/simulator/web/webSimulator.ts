@@ -56,12 +56,25 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
     const body = parseBody(request);
     const records = body && Array.isArray(body.records) ? (body.records as WebRecord[]) : [];
     const log = (status: number, replayed: boolean) =>
-      pushBounded(state.batches, {
-        endpoint: name, receivedAt: request.now, audience: typeof body?.audience === 'string' ? body.audience : null,
-        operation: typeof body?.operation === 'string' ? body.operation : '', records, idempotencyKey: key, status, replayed,
-      }, BATCH_LOG_LIMIT);
+      pushBounded(
+        state.batches,
+        {
+          endpoint: name,
+          receivedAt: request.now,
+          audience: typeof body?.audience === 'string' ? body.audience : null,
+          operation: typeof body?.operation === 'string' ? body.operation : '',
+          records,
+          idempotencyKey: key,
+          status,
+          replayed,
+        },
+        BATCH_LOG_LIMIT,
+      );
     const s = endpointState(name);
-    if (body?.operation === 'conversion') for (const r of records) if (isObject(r) && r.id != null) setBounded(s.conversionIdsReceived, String(r.id), (s.conversionIdsReceived.get(String(r.id)) ?? 0) + 1);
+    if (body?.operation === 'conversion')
+      for (const r of records)
+        if (isObject(r) && r.id != null)
+          setBounded(s.conversionIdsReceived, String(r.id), (s.conversionIdsReceived.get(String(r.id)) ?? 0) + 1);
     if (key) {
       const previous = answered.get(`${name}|${key}`);
       if (previous) {
@@ -78,12 +91,16 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
 
   function apply(s: WebEndpointState, body: Record<string, unknown> | null, records: WebRecord[], faults: RequestFaults): Reply {
     if (!body) return { status: 400, body: { error: 'body must be a JSON object' } };
-    if (typeof body.operation !== 'string' || !OPERATIONS.has(body.operation)) return { status: 422, body: { error: 'operation must be add, remove or conversion' } };
-    if (body.operation !== 'conversion' && (typeof body.audience !== 'string' || body.audience === '')) return { status: 422, body: { error: 'audience is required for add and remove' } };
-    if (!Array.isArray(body.records) || body.records.length === 0) return { status: 422, body: { error: 'records must be a non-empty array' } };
+    if (typeof body.operation !== 'string' || !OPERATIONS.has(body.operation))
+      return { status: 422, body: { error: 'operation must be add, remove or conversion' } };
+    if (body.operation !== 'conversion' && (typeof body.audience !== 'string' || body.audience === ''))
+      return { status: 422, body: { error: 'audience is required for add and remove' } };
+    if (!Array.isArray(body.records) || body.records.length === 0)
+      return { status: 422, body: { error: 'records must be a non-empty array' } };
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
-      if (!isObject(r) || (typeof r.id !== 'string' && typeof r.id !== 'number') || r.id === '') return { status: 422, body: { error: `records[${i}].id is required` } };
+      if (!isObject(r) || (typeof r.id !== 'string' && typeof r.id !== 'number') || r.id === '')
+        return { status: 422, body: { error: `records[${i}].id is required` } };
     }
     const batch = faults.rejectBatch(records.flatMap(recordValues));
     if (batch) return { status: batch.status ?? 422, body: { error: `${batch.reason}${batch.value ? `: ${batch.value}` : ''}` } };
@@ -113,7 +130,10 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
       const name = m[1]!;
       return { endpoint: name, handle: (r, f) => receive(name, r, f) };
     },
-    notFound: (request) => ({ status: 404, body: { error: `no endpoint at ${request.method} ${request.path}; POST {basePath}/web/<name>` } }),
+    notFound: (request) => ({
+      status: 404,
+      body: { error: `no endpoint at ${request.method} ${request.path}; POST {basePath}/web/<name>` },
+    }),
     authenticate(request) {
       const name = ENDPOINT.exec(request.path)?.[1];
       const secret = name ? options.secrets.get(name) : undefined;
@@ -125,7 +145,11 @@ export function createWebSimulator(options: { secrets: Map<string, string> }): N
       return timingSafeEqual(expected, given) ? null : { status: 401, body: { error: 'signature does not match the body' } };
     },
     invalidToken: () => ({ status: 401, body: { error: 'unauthorized' } }),
-    rateLimited: (_request, fault) => ({ status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) }, body: { error: 'too many requests' } }),
+    rateLimited: (_request, fault) => ({
+      status: 429,
+      headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+      body: { error: 'too many requests' },
+    }),
     unavailable: (_request, status) => ({ status, body: { error: 'service unavailable' } }),
     reset() {
       state.endpoints.clear();

@@ -51,7 +51,14 @@ export function adapterContext(options: {
     destination: { id: 1, name: `test ${options.type}`, type: options.type, settings: options.settings },
     credentials,
     syncJobId: options.syncJobId === undefined ? 7 : options.syncJobId,
-    http: createDestinationHttp({ pool, networkPolicy: createNetworkPolicy({ allowPrivateHosts: ['127.0.0.1'], requireHttps: false }), destinationId: 1, syncJobId: 7, queueItemId: null, secrets: Object.values(credentials) }),
+    http: createDestinationHttp({
+      pool,
+      networkPolicy: createNetworkPolicy({ allowPrivateHosts: ['127.0.0.1'], requireHttps: false }),
+      destinationId: 1,
+      syncJobId: 7,
+      queueItemId: null,
+      secrets: Object.values(credentials),
+    }),
     async awaitingResponse(waiting) {
       awaiting.push(waiting);
     },
@@ -76,8 +83,13 @@ export function useSimulator(): SimulatorForTests {
   beforeEach(() => t.started.simulator.reset());
   afterAll(() => t.started?.close());
   t.control = async (request) => {
-    const response = await fetch(`${t.url}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-    if (response.status !== 200) throw new Error(`expected the simulator to accept the control request, got ${response.status} ${await response.text()}`);
+    const response = await fetch(`${t.url}/_control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (response.status !== 200)
+      throw new Error(`expected the simulator to accept the control request, got ${response.status} ${await response.text()}`);
   };
   return t;
 }
@@ -115,5 +127,17 @@ export type NetworkFault = DistributiveOmit<FaultSpec, 'network'>;
 
 /** A customer's PII with every field not given left empty. */
 export function pii(fields: Partial<CustomerPii> & { externalId: string }): CustomerPii {
-  return { email: null, phone: null, firstName: null, lastName: null, city: null, state: null, zip: null, country: null, dateOfBirth: null, gender: null, ...fields };
+  return {
+    email: null,
+    phone: null,
+    firstName: null,
+    lastName: null,
+    city: null,
+    state: null,
+    zip: null,
+    country: null,
+    dateOfBirth: null,
+    gender: null,
+    ...fields,
+  };
 }

@@ -24,7 +24,16 @@ export function dmpContext(directory: string, settings: Record<string, unknown> 
 export function member(n: number, fields?: Parameters<typeof identifiersFor>[2]): MemberRecord {
   return {
     key: `cust-${n}`,
-    identifiers: identifiersFor('DMP', pii({ externalId: `cust-${n}`, email: `person${n}@example.com`, phone: `+1 415 555 ${String(n).padStart(4, '0')}`, firstName: 'Ada' }), fields),
+    identifiers: identifiersFor(
+      'DMP',
+      pii({
+        externalId: `cust-${n}`,
+        email: `person${n}@example.com`,
+        phone: `+1 415 555 ${String(n).padStart(4, '0')}`,
+        firstName: 'Ada',
+      }),
+      fields,
+    ),
   };
 }
 

@@ -17,7 +17,16 @@ export function facebookContext(t: SimulatorForTests, settings: Record<string, u
 export function member(n: number): MemberRecord {
   return {
     key: `cust-${n}`,
-    identifiers: identifiersFor('FACEBOOK_ADS', pii({ externalId: `cust-${n}`, email: `person${n}@example.com`, phone: `+1 415 555 ${String(n).padStart(4, '0')}`, firstName: 'Ada', lastName: 'Lovelace' })),
+    identifiers: identifiersFor(
+      'FACEBOOK_ADS',
+      pii({
+        externalId: `cust-${n}`,
+        email: `person${n}@example.com`,
+        phone: `+1 415 555 ${String(n).padStart(4, '0')}`,
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+      }),
+    ),
   };
 }
 

@@ -10,7 +10,13 @@ export const DEVELOPER_TOKEN = 'dev-secret-token-0001';
 export function googleContext(t: SimulatorForTests, settings: Record<string, unknown> = {}, credentials: Record<string, string> = {}) {
   return adapterContext({
     type: 'GOOGLE_ADS',
-    settings: { apiBaseUrl: `${t.url}/google`, customerId: '123-456-7890', loginCustomerId: '111-222-3333', conversionActionId: '987', ...settings },
+    settings: {
+      apiBaseUrl: `${t.url}/google`,
+      customerId: '123-456-7890',
+      loginCustomerId: '111-222-3333',
+      conversionActionId: '987',
+      ...settings,
+    },
     credentials: { accessToken: GOOGLE_TOKEN, developerToken: DEVELOPER_TOKEN, ...credentials },
   });
 }
@@ -18,7 +24,18 @@ export function googleContext(t: SimulatorForTests, settings: Record<string, unk
 export function member(n: number): MemberRecord {
   return {
     key: `cust-${n}`,
-    identifiers: identifiersFor('GOOGLE_ADS', pii({ externalId: `cust-${n}`, email: `person${n}@example.com`, phone: `+1 415 555 ${String(n).padStart(4, '0')}`, firstName: 'Ada', lastName: 'Lovelace', country: 'US', zip: String(10000 + n) })),
+    identifiers: identifiersFor(
+      'GOOGLE_ADS',
+      pii({
+        externalId: `cust-${n}`,
+        email: `person${n}@example.com`,
+        phone: `+1 415 555 ${String(n).padStart(4, '0')}`,
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        country: 'US',
+        zip: String(10000 + n),
+      }),
+    ),
   };
 }
 
@@ -36,4 +53,5 @@ export function conversion(n: number, overrides: Partial<ConversionRecord> = {})
 }
 
 /** the email hash a member is found by in the simulator */
-export const emailOf = (record: MemberRecord) => (record.identifiers.userIdentifiers as Array<{ hashedEmail?: string }>).find((u) => u.hashedEmail)!.hashedEmail!;
+export const emailOf = (record: MemberRecord) =>
+  (record.identifiers.userIdentifiers as Array<{ hashedEmail?: string }>).find((u) => u.hashedEmail)!.hashedEmail!;

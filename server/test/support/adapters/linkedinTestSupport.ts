@@ -15,7 +15,10 @@ export function linkedinContext(t: SimulatorForTests, settings: Record<string, u
 }
 
 export function member(n: number): MemberRecord {
-  return { key: `cust-${n}`, identifiers: identifiersFor('LINKEDIN_ADS', pii({ externalId: `cust-${n}`, email: `person${n}@example.com` })) };
+  return {
+    key: `cust-${n}`,
+    identifiers: identifiersFor('LINKEDIN_ADS', pii({ externalId: `cust-${n}`, email: `person${n}@example.com` })),
+  };
 }
 
 export const emailOf = (record: MemberRecord): string => record.identifiers.userIds[0].idValue;

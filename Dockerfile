@@ -6,6 +6,7 @@ RUN npm install --global pnpm@12
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml codegen.ts ./
 COPY server/package.json server/
 COPY web/package.json web/
+COPY examples/package.json examples/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm run build

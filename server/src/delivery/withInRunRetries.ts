@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { backoffDelay } from './backoff.ts';
 import { sleep } from '../sleep.ts';
 import { isDeliveryError } from '../destinations/deliveryError.ts';
-import { pauseDestination, waitForRequestSlot } from './rateLimit.ts';
+import { pauseDestination, waitForRequestSlot } from './destinationRateLimit.ts';
 
 export const IN_RUN_ATTEMPTS = 4;
 /** the longest a run waits for a throttled network before leaving the item to the retry schedule */
@@ -42,7 +42,7 @@ export async function withInRunRetries<T>(
       if (!isDeliveryError(error)) throw error;
       if (error.kind === 'throttled') {
         const wait = error.waitMs ?? backoffDelay(options.backoffBaseMs, externalFailures);
-        // the network throttles the destination, not this request: every worker holds (rateLimit.ts)
+        // the network throttles the destination, not this request: every worker holds (destinationRateLimit.ts)
         await pauseDestination(options.pool, options.destinationId, wait);
         if (waitedMs + wait > MAX_IN_RUN_WAIT_MS) throw error;
         continue;

@@ -9,7 +9,7 @@ import { roleAllows } from '../auth/apiKeys.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { GraphQLContext } from './context.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operationLimits.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;

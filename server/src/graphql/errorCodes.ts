@@ -1,5 +1,5 @@
 // Every refusal a client gets carries an extensions.code: the contract's (UNAUTHENTICATED, FORBIDDEN,
-// BAD_USER_INPUT, NOT_FOUND, NOT_RETRYABLE, CONFLICT), RATE_LIMITED (added: see rateLimit.ts), or
+// BAD_USER_INPUT, NOT_FOUND, NOT_RETRYABLE, CONFLICT), RATE_LIMITED (added: see apiKeyRateLimit.ts), or
 // INTERNAL_SERVER_ERROR for a masked fault of ours. graphql-js (syntax, validation, variable
 // coercion) and yoga (bad JSON, batching, body size, mutation over GET) refuse requests with no code
 // or codes of their own; those are the client's mistakes, so they become BAD_USER_INPUT (yoga's code

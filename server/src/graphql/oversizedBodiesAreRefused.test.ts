@@ -4,7 +4,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/testApp.ts';
-import { MAX_BODY_BYTES } from './limits.ts';
+import { MAX_BODY_BYTES } from './operationLimits.ts';
 
 let t: TestApp;
 beforeAll(async () => {

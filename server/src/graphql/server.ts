@@ -19,8 +19,8 @@ import {
   MAX_COST,
   MAX_DEPTH,
   MAX_SELECTIONS,
-} from './limits.ts';
-import { createMutationRateLimiter, mutationCost, rateLimitedError } from './rateLimit.ts';
+} from './operationLimits.ts';
+import { createMutationRateLimiter, mutationCost, rateLimitedError } from './apiKeyRateLimit.ts';
 import { useRequestBodyLimit } from './requestBodyLimit.ts';
 import { schema } from './schema.ts';
 import { useSubscriptionCount } from '../metrics/countSubscriptions.ts';

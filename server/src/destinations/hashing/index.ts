@@ -2,7 +2,7 @@
 export type { CustomerPii, HashingOptions } from './customerPii.ts';
 export { sha256Hex, isSha256Hex, hashNormalised, alreadyHashed } from './sha256Hex.ts';
 export { phoneDigitsWithCountryCode } from './normalisePhone.ts';
-export { normalizeMeta, META_UNHASHED_FIELDS, type MetaField } from './normalizeMeta.ts';
+export { normalizeMeta, META_UNHASHED_FIELDS, type MetaField } from './normaliseMeta.ts';
 export {
   META_SCHEMA,
   metaHash,

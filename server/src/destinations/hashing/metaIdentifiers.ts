@@ -1,7 +1,7 @@
 // A customer's identifiers the Meta way: Custom Audience rows (`payload.schema` + `payload.data`) and the
 // Conversions API `user_data` are both built from this one record.
 import type { CustomerPii, HashingOptions } from './customerPii.ts';
-import { META_UNHASHED_FIELDS, normalizeMeta, type MetaField } from './normalizeMeta.ts';
+import { META_UNHASHED_FIELDS, normalizeMeta, type MetaField } from './normaliseMeta.ts';
 import { hashNormalised } from './sha256Hex.ts';
 
 /** Meta schema name → hashed value (EXTERN_ID as is); a missing field is absent, never ''. */

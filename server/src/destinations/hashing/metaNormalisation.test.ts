@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { metaHash } from './metaIdentifiers.ts';
-import { normalizeMeta, type MetaField } from './normalizeMeta.ts';
+import { normalizeMeta, type MetaField } from './normaliseMeta.ts';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 

@@ -18,7 +18,7 @@ import {
   MAX_DEPTH,
   MAX_PAGE_SIZE,
   MAX_SELECTIONS,
-} from '../limits.ts';
+} from '../operationLimits.ts';
 
 let t: TestApp;
 let db: pg.Client;

@@ -6,7 +6,7 @@ import { subscribe } from '../../../test/support/subscription.ts';
 import { snapshotTables } from '../../../test/support/tableSnapshot.ts';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
 import { loadConfig } from '../../config.ts';
-import { createMutationRateLimiter } from '../rateLimit.ts';
+import { createMutationRateLimiter } from '../apiKeyRateLimit.ts';
 
 const MUTATIONS = 5;
 const CAPTURES = 8;

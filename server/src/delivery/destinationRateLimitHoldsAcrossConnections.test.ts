@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/testDatabase.ts';
-import { waitForRequestSlot } from './rateLimit.ts';
+import { waitForRequestSlot } from './destinationRateLimit.ts';
 
 let database: TestDatabase;
 let pools: pg.Pool[];

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type pg from 'pg';
 import { redactSecrets } from '../logger.ts';
 import { DeliveryError } from '../destinations/deliveryError.ts';
-import type { DestinationHttp, HttpRequest } from '../destinations/adapter.ts';
+import { httpResponse, type DestinationHttp, type HttpRequest } from '../destinations/adapter.ts';
 import { NetworkPolicyError, type NetworkPolicy } from './networkPolicy.ts';
 
 export const API_CALL_BODY_LIMIT = 4096;
@@ -97,19 +97,7 @@ export function createDestinationHttp(options: {
           `${request.method} ${url.host}: answered ${response.status}, a redirect${where}; redirects are not followed`,
         );
       }
-      const { text } = response;
-      return {
-        status: response.status,
-        headers: response.headers,
-        text,
-        json<T>() {
-          try {
-            return JSON.parse(text) as T;
-          } catch {
-            return null;
-          }
-        },
-      };
+      return httpResponse(response.status, response.headers, response.text);
     },
   };
 }

@@ -12,6 +12,22 @@ export interface HttpResponse {
   json<T = any>(): T | null;
 }
 
+/** An answer as adapters read it: the body kept as text, parsed on demand (null when it is not JSON). */
+export function httpResponse(status: number, headers: Headers, text: string): HttpResponse {
+  return {
+    status,
+    headers,
+    text,
+    json<T>() {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
 export interface HttpRequest {
   method: string;
   url: string;

@@ -9,7 +9,7 @@ import type { DestinationType } from '../../../src/generated/prisma/enums.ts';
 import type { ControlRequest, FaultSpec } from '../../../src/simulator/index.ts';
 import type { CustomerPii } from '../../../src/destinations/hashing/index.ts';
 import { startSimulator, type StartedSimulator } from '../../../src/simulator/index.ts';
-import type { AdapterContext } from '../../../src/destinations/adapter.ts';
+import { httpResponse, type AdapterContext } from '../../../src/destinations/adapter.ts';
 
 export interface RecordedApiCall {
   method: string;
@@ -106,19 +106,7 @@ export async function failureOf(promise: Promise<unknown>): Promise<{ kind: stri
 
 /** A fake HttpResponse for mapping answers the simulator cannot produce. */
 export function fakeResponse(status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    status,
-    headers: new Headers(headers),
-    text,
-    json<T>() {
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        return null;
-      }
-    },
-  };
+  return httpResponse(status, new Headers(headers), typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { conversionBreakdown, conversionStageMeans, type ConversionBreakdown } from './support/conversionBreakdown.ts';
+import { countCpu, type CpuSeconds } from './support/cpuTime.ts';
 import { percentile, resultsDir, serverDir, sleep, type BenchEnvironment } from './support/environment.ts';
 
 export interface ConversionsResult {
@@ -25,6 +27,11 @@ export interface ConversionsResult {
   floorP50Ms: number;
   floorP99Ms: number;
   ratioP99: number;
+  /** where the time went, per segment of an event's way (see support/conversionBreakdown.ts) */
+  breakdown: ConversionBreakdown;
+  stageMeans: Awaited<ReturnType<typeof conversionStageMeans>>;
+  /** from the first send to the last delivery (PostgreSQL: every backend on the server, other databases' too) */
+  cpuSeconds: CpuSeconds;
 }
 
 export async function realtimeConversions(env: BenchEnvironment, rate: number, seconds: number): Promise<ConversionsResult> {
@@ -41,6 +48,7 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   });
   const prefix = `ev${Date.now()}`;
   const out = path.join(resultsDir, `conversion-load-${prefix}.tsv`);
+  const cpu = countCpu({ worker: env.worker.pid!, api: env.api.pid! });
   const load = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/support/conversionLoad.ts', JSON.stringify({ url: env.url, key: env.adminKey, rate, seconds, prefix, out })],
@@ -71,6 +79,7 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   const fb = env.sim.simulator.state.facebook;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && captured.some((s) => !fb.eventIdsReceived.has(s.eventId))) await sleep(100);
+  const cpuSeconds = cpu.stop();
   await sleep(500); // a late duplicate would show up here
 
   const receivedAt = new Map<string, number>();
@@ -96,6 +105,14 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
       )}; stage queue: ${await q("SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'sync-stage' GROUP BY 1")}`,
     );
   }
+  const breakdown = await conversionBreakdown(
+    env.pool,
+    captured.flatMap((s) => {
+      const at = receivedAt.get(s.eventId);
+      return at === undefined ? [] : [{ eventId: s.eventId, sentAt: s.sentAt, receivedAt: at }];
+    }),
+  );
+  const stageMeans = await conversionStageMeans(env.pool);
   latencies.sort((a, b) => a - b);
   const acks = captured.map((s) => s.ackMs).sort((a, b) => a - b);
   const floor = await conversionFloor(env, 300);
@@ -121,6 +138,9 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
     floorP50Ms: floor.p50,
     floorP99Ms: floor.p99,
     ratioP99: p99 / floor.p99,
+    breakdown,
+    stageMeans,
+    cpuSeconds,
   };
 }
 

@@ -1,16 +1,17 @@
 // Hands captured, unassigned conversion events to OFFLINE_CONVERSION jobs: one job per conversion
-// destination, carrying up to BATCH events that arrived close together. Events are locked with
-// SKIP LOCKED so two workers batching at once never take the same event.
+// destination, carrying up to BATCH events that arrived close together (startConversionBatcher.ts
+// runs it as captures arrive, the batch-conversions queue every minute as a sweep). Events are
+// locked with SKIP LOCKED so two workers batching at once never take the same event.
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { withTransaction } from '../../db/withTransaction.ts';
 import { createSyncJobs } from '../createSyncJobs.ts';
-import { wakeConversionBatcher } from './captureConversion.ts';
 
 const BATCH = 10_000;
 
-export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): Promise<number[]> {
-  const { jobIds, full } = await withTransaction(deps.pool, async (tx) => {
+/** `full`: the run took as many events as it may, so more are likely waiting */
+export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): Promise<{ jobIds: number[]; full: boolean }> {
+  return withTransaction(deps.pool, async (tx) => {
     const { rows: config } = await tx.query<{ enabled: boolean }>(
       'SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1',
     );
@@ -34,8 +35,6 @@ export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): P
     await tx.query(`UPDATE conversion_events SET sync_job_id = $2 WHERE id = ANY ($1::int[])`, [eventIds, jobIds[0]]);
     return { jobIds, full: events.length === BATCH };
   });
-  if (full) await wakeConversionBatcher(deps.boss, { lingerMs: 0 }); // more are waiting already
-  return jobIds;
 }
 
 /** One OFFLINE_CONVERSION job per destination for the given events (also used by the historical push). */

@@ -1,0 +1,70 @@
+// The worker's conversion batcher: runs batchConversions soon after captures commit. Every captured
+// event announces itself at commit (the conversion_events trigger's live event, which every process
+// LISTENs to), so no capture waits for a queue job of its own: the capture's commit is the wake.
+//
+// Runs are spaced BATCH_INTERVAL_MS apart, so a steady stream makes one job per interval, not one per
+// capture. A NOTIFY missed while the listening connection was down is made up for by a run when it is
+// back, and by one at start; the minute's sweep on the batch-conversions queue stays the safety net.
+// Two workers batching at once take disjoint events (batchConversions locks them SKIP LOCKED).
+import type { LiveEvents } from '../../db/liveEvents.ts';
+import type { PipelineContext } from '../pipelineContext.ts';
+import { batchConversions } from './batchConversions.ts';
+
+/**
+ * The least time between two runs of one worker. Run on every wake, a steady stream of captures made
+ * a job of a few dozen events every 30 ms, each job a transaction and a delivery; a run waits out the
+ * rest of this interval instead, so at 2,000 a second a job carries about 200 events and an event
+ * waits at most this long for its job (it once waited a 250 ms linger, then up to a 500 ms queue poll).
+ */
+export const BATCH_INTERVAL_MS = 100;
+
+export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEvents): () => Promise<void> {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let wanted = false;
+  let lastRunAt = 0;
+  let stopped = false;
+
+  const run = async () => {
+    timer = null;
+    wanted = false;
+    lastRunAt = Date.now();
+    try {
+      const { full } = await batchConversions(ctx);
+      if (full) {
+        wanted = true; // more are waiting already: at once
+        lastRunAt = 0;
+      }
+    } catch (error) {
+      ctx.logger.warn('conversion batcher failed; the next capture or the sweep runs it again', { error });
+    }
+  };
+  const schedule = () => {
+    if (stopped || timer || running || !wanted) return;
+    timer = setTimeout(
+      () => {
+        running = run().finally(() => {
+          running = null;
+          schedule();
+        });
+      },
+      Math.max(0, lastRunAt + BATCH_INTERVAL_MS - Date.now()),
+    );
+  };
+  const wake = () => {
+    wanted = true;
+    schedule();
+  };
+
+  const offEvents = liveEvents.on('conversionEvent', wake);
+  const offReconnect = liveEvents.onReconnect(wake);
+  // what was captured before this process listened: once it does, nothing is missed after
+  void liveEvents.ready().then(wake);
+  return async () => {
+    stopped = true;
+    offEvents();
+    offReconnect();
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}

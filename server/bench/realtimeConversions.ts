@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { conversionBreakdown, conversionStageMeans, type ConversionBreakdown } from './support/conversionBreakdown.ts';
-import { countCpu, type CpuSeconds } from './support/cpuTime.ts';
+import { countCpu, ticksOf, type CpuSeconds } from './support/cpuTime.ts';
 import { percentile, resultsDir, serverDir, sleep, type BenchEnvironment } from './support/environment.ts';
 
 export interface ConversionsResult {
@@ -32,6 +32,8 @@ export interface ConversionsResult {
   stageMeans: Awaited<ReturnType<typeof conversionStageMeans>>;
   /** from the first send to the last delivery (PostgreSQL: every backend on the server, other databases' too) */
   cpuSeconds: CpuSeconds;
+  /** CPU seconds of this benchmark database's own PostgreSQL backends (those connected at its start or end) */
+  postgresOwnCpuSeconds: number;
 }
 
 export async function realtimeConversions(env: BenchEnvironment, rate: number, seconds: number): Promise<ConversionsResult> {
@@ -49,6 +51,9 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   const prefix = `ev${Date.now()}`;
   const out = path.join(resultsDir, `conversion-load-${prefix}.tsv`);
   const cpu = countCpu({ worker: env.worker.pid!, api: env.api.pid! });
+  const ownBackends = async () =>
+    (await env.pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
+  const backendTicks = new Map((await ownBackends()).map((pid) => [pid, ticksOf(pid)]));
   const load = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/support/conversionLoad.ts', JSON.stringify({ url: env.url, key: env.adminKey, rate, seconds, prefix, out })],
@@ -80,6 +85,12 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && captured.some((s) => !fb.eventIdsReceived.has(s.eventId))) await sleep(100);
   const cpuSeconds = cpu.stop();
+  let ownTicks = 0;
+  for (const pid of new Set([...backendTicks.keys(), ...(await ownBackends())])) {
+    const now = ticksOf(pid); // 0: the backend ended meanwhile, its ticks are gone
+    if (now) ownTicks += now - (backendTicks.get(pid) ?? 0);
+  }
+  const postgresOwnCpuSeconds = Math.round(ownTicks) / 100;
   await sleep(500); // a late duplicate would show up here
 
   const receivedAt = new Map<string, number>();
@@ -141,6 +152,7 @@ export async function realtimeConversions(env: BenchEnvironment, rate: number, s
     breakdown,
     stageMeans,
     cpuSeconds,
+    postgresOwnCpuSeconds,
   };
 }
 

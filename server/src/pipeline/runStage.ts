@@ -60,23 +60,24 @@ export async function runStage(ctx: PipelineContext, data: { syncJobId: number; 
     let stageStarted: Date | null = null; // null: now(), when this transaction began
     for (;;) {
       next = await stages[stage](ctx, job, tx);
+      const fused = next !== null && runsInOneTransaction(job);
+      // the stage's run, and the job's move to the next stage, in one statement
       const ended: pg.QueryResult<{ ended_at: Date }> = await tx.query(
-        `INSERT INTO sync_job_stage_runs (sync_job_id, stage, started_at, ended_at) VALUES ($1, $2, COALESCE($3, now()), clock_timestamp())
-         ON CONFLICT (sync_job_id, stage) DO UPDATE SET started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at
-         RETURNING ended_at`,
-        [job.id, stage, stageStarted],
+        `WITH run AS (
+           INSERT INTO sync_job_stage_runs (sync_job_id, stage, started_at, ended_at) VALUES ($1, $2, COALESCE($3, now()), clock_timestamp())
+           ON CONFLICT (sync_job_id, stage) DO UPDATE SET started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at
+           RETURNING ended_at),
+         moved AS (UPDATE sync_jobs SET stage = $4, updated_at = now() WHERE id = $1 AND $4::"SyncStage" IS NOT NULL)
+         SELECT ended_at FROM run`,
+        [job.id, stage, stageStarted, next],
       );
       ctx.metrics?.observeStage(stage, (performance.now() - started) / 1000);
-      if (!next || !runsInOneTransaction(job)) break;
-      await tx.query('UPDATE sync_jobs SET stage = $2, updated_at = now() WHERE id = $1', [job.id, next]);
-      stage = next;
+      if (!fused) break;
+      stage = next!;
       stageStarted = ended.rows[0]!.ended_at;
       started = performance.now();
     }
-    if (next) {
-      await tx.query('UPDATE sync_jobs SET stage = $2, updated_at = now() WHERE id = $1', [job.id, next]);
-      await ctx.boss.send(QUEUES.stage, { syncJobId: job.id, stage: next }, inTransaction(tx));
-    }
+    if (next) await ctx.boss.send(QUEUES.stage, { syncJobId: job.id, stage: next }, inTransaction(tx));
     await tx.query('COMMIT');
   } catch (error) {
     await tx.query('ROLLBACK').catch(() => {});

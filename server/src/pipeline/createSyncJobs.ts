@@ -23,7 +23,14 @@ export interface SyncJobSpec {
   audience: { scopeKey: string; name: string } | { id: number } | null;
 }
 
-export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: SyncJobSpec[]): Promise<number[]> {
+/** `firstStageAfterSeconds`: the caller runs the first stage itself once this commits; its queue job
+ * is then the backstop, due only after that long (see startConversionBatcher.ts). */
+export async function createSyncJobs(
+  boss: PgBoss,
+  tx: pg.PoolClient,
+  specs: SyncJobSpec[],
+  options: { firstStageAfterSeconds?: number } = {},
+): Promise<number[]> {
   const ids: number[] = [];
   for (const spec of specs) {
     let audienceId: number | null = null;
@@ -64,7 +71,7 @@ export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: Syn
   if (ids.length) {
     await boss.insert(
       QUEUES.stage,
-      ids.map((syncJobId) => ({ data: { syncJobId, stage: 'IDENTIFY_PAYLOAD' } })),
+      ids.map((syncJobId) => ({ data: { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, startAfter: options.firstStageAfterSeconds })),
       inTransaction(tx),
     );
   }

@@ -9,8 +9,12 @@ import { createSyncJobs } from '../createSyncJobs.ts';
 
 const BATCH = 10_000;
 
-/** `full`: the run took as many events as it may, so more are likely waiting */
-export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): Promise<{ jobIds: number[]; full: boolean }> {
+/** `full`: the run took as many events as it may, so more are likely waiting. `firstStageAfterSeconds`:
+ * the caller runs the jobs' first stage itself (see createSyncJobs). */
+export async function batchConversions(
+  deps: { pool: pg.Pool; boss: PgBoss },
+  options: { firstStageAfterSeconds?: number } = {},
+): Promise<{ jobIds: number[]; full: boolean }> {
   return withTransaction(deps.pool, async (tx) => {
     const { rows: config } = await tx.query<{ enabled: boolean }>(
       'SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1',
@@ -31,6 +35,7 @@ export async function batchConversions(deps: { pool: pg.Pool; boss: PgBoss }): P
       destinations.map((d) => d.id),
       eventIds,
       null,
+      options,
     );
     await tx.query(`UPDATE conversion_events SET sync_job_id = $2 WHERE id = ANY ($1::int[])`, [eventIds, jobIds[0]]);
     return { jobIds, full: events.length === BATCH };
@@ -44,6 +49,7 @@ export async function createConversionJobs(
   destinationIds: number[],
   eventIds: number[],
   triggeredBy: string | null,
+  options: { firstStageAfterSeconds?: number } = {},
 ) {
   const jobIds = await createSyncJobs(
     boss,
@@ -56,6 +62,7 @@ export async function createConversionJobs(
       fullDiff: false,
       audience: null,
     })),
+    options,
   );
   for (const [index, syncJobId] of jobIds.entries()) {
     await tx.query(

@@ -8,6 +8,7 @@
 // Two workers batching at once take disjoint events (batchConversions locks them SKIP LOCKED).
 import type { LiveEvents } from '../../db/liveEvents.ts';
 import type { PipelineContext } from '../pipelineContext.ts';
+import { runStage } from '../runStage.ts';
 import { batchConversions } from './batchConversions.ts';
 
 /**
@@ -29,15 +30,26 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
     timer = null;
     wanted = false;
     lastRunAt = Date.now();
+    let jobIds: number[] = [];
     try {
-      const { full } = await batchConversions(ctx);
-      if (full) {
+      const batch = await batchConversions(ctx, { firstStageAfterSeconds: ctx.config.heartbeatSeconds });
+      jobIds = batch.jobIds;
+      if (batch.full) {
         wanted = true; // more are waiting already: at once
         lastRunAt = 0;
       }
     } catch (error) {
       ctx.logger.warn('conversion batcher failed; the next capture or the sweep runs it again', { error });
     }
+    // the new jobs' stages run here at once (one transaction each, runStage.ts), not after a queue
+    // hop; their queued first stage is the backstop, a no-op when it comes after this ran. Awaited:
+    // captures arriving meanwhile make the next job bigger rather than the jobs more.
+    await Promise.all(
+      jobIds.map((syncJobId) =>
+        // a failure is logged by runStage; the queued stage job runs the stages again
+        runStage(ctx, { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, { final: false }).catch(() => {}),
+      ),
+    );
   };
   const schedule = () => {
     if (stopped || timer || running || !wanted) return;

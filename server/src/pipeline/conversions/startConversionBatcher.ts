@@ -22,6 +22,8 @@ export const BATCH_INTERVAL_MS = 100;
 export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEvents): () => Promise<void> {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
+  /** the previous run's jobs' stages */
+  let staging: Promise<unknown> = Promise.resolve();
   let wanted = false;
   let lastRunAt = 0;
   let stopped = false;
@@ -42,9 +44,11 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
       ctx.logger.warn('conversion batcher failed; the next capture or the sweep runs it again', { error });
     }
     // the new jobs' stages run here at once (one transaction each, runStage.ts), not after a queue
-    // hop; their queued first stage is the backstop, a no-op when it comes after this ran. Awaited:
-    // captures arriving meanwhile make the next job bigger rather than the jobs more.
-    await Promise.all(
+    // hop; their queued first stage is the backstop, a no-op when it comes after this ran. The next
+    // batch is taken while they run, but its stages wait for these: while the stages are the slower
+    // part, captures arriving meanwhile make the next job bigger rather than the jobs more.
+    await staging;
+    staging = Promise.all(
       jobIds.map((syncJobId) =>
         // a failure is logged by runStage; the queued stage job runs the stages again
         runStage(ctx, { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, { final: false }).catch(() => {}),
@@ -78,5 +82,6 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
     offReconnect();
     if (timer) clearTimeout(timer);
     await running;
+    await staging;
   };
 }

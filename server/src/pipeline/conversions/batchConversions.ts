@@ -2,19 +2,23 @@
 // destination, carrying up to BATCH events that arrived close together (startConversionBatcher.ts
 // runs it as captures arrive, the batch-conversions queue every minute as a sweep). Events are
 // locked with SKIP LOCKED so two workers batching at once never take the same event.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { withTransaction } from '../../db/withTransaction.ts';
-import { createSyncJobs } from '../createSyncJobs.ts';
+import { createSyncJobs, type FirstStageBackstop } from '../createSyncJobs.ts';
 
 const BATCH = 10_000;
 
-/** `full`: the run took as many events as it may, so more are likely waiting. `firstStageAfterSeconds`:
- * the caller runs the jobs' first stage itself (see createSyncJobs). */
+/**
+ * `full`: the run took as many events as it may, so more are likely waiting. With `backstopAfterSeconds`
+ * the caller runs the jobs' first stage itself, and `backstopIds` are their queued first stages, to
+ * delete once it has (see createSyncJobs).
+ */
 export async function batchConversions(
   deps: { pool: pg.Pool; boss: PgBoss },
-  options: { firstStageAfterSeconds?: number } = {},
-): Promise<{ jobIds: number[]; full: boolean }> {
+  options: { backstopAfterSeconds?: number } = {},
+): Promise<{ jobIds: number[]; backstopIds: string[]; full: boolean }> {
   return withTransaction(deps.pool, async (tx) => {
     const { rows: config } = await tx.query<{ enabled: boolean }>(
       'SELECT offline_conversions_enabled AS enabled FROM paid_configuration WHERE id = 1',
@@ -23,11 +27,15 @@ export async function batchConversions(
       `SELECT c.destination_id AS id FROM conversion_destinations c JOIN destinations d ON d.id = c.destination_id
         WHERE d.enabled ORDER BY 1`,
     );
-    if (!config[0]?.enabled || destinations.length === 0) return { jobIds: [], full: false };
+    if (!config[0]?.enabled || destinations.length === 0) return { jobIds: [], backstopIds: [], full: false };
     const { rows: events } = await tx.query<{ id: number }>(
       `SELECT id FROM conversion_events WHERE sync_job_id IS NULL AND status = 'PENDING' ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
     );
-    if (events.length === 0) return { jobIds: [], full: false };
+    if (events.length === 0) return { jobIds: [], backstopIds: [], full: false };
+    const backstop =
+      options.backstopAfterSeconds === undefined
+        ? undefined
+        : { afterSeconds: options.backstopAfterSeconds, queueJobIds: destinations.map(() => randomUUID()) };
     const eventIds = events.map((e) => e.id);
     const jobIds = await createConversionJobs(
       deps.boss,
@@ -35,10 +43,10 @@ export async function batchConversions(
       destinations.map((d) => d.id),
       eventIds,
       null,
-      options,
+      backstop,
     );
     await tx.query(`UPDATE conversion_events SET sync_job_id = $2 WHERE id = ANY ($1::int[])`, [eventIds, jobIds[0]]);
-    return { jobIds, full: events.length === BATCH };
+    return { jobIds, backstopIds: backstop?.queueJobIds ?? [], full: events.length === BATCH };
   });
 }
 
@@ -49,7 +57,7 @@ export async function createConversionJobs(
   destinationIds: number[],
   eventIds: number[],
   triggeredBy: string | null,
-  options: { firstStageAfterSeconds?: number } = {},
+  backstop?: FirstStageBackstop,
 ) {
   const jobIds = await createSyncJobs(
     boss,
@@ -62,7 +70,7 @@ export async function createConversionJobs(
       fullDiff: false,
       audience: null,
     })),
-    options,
+    { backstop },
   );
   for (const [index, syncJobId] of jobIds.entries()) {
     await tx.query(

@@ -8,6 +8,7 @@
 // Two workers batching at once take disjoint events (batchConversions locks them SKIP LOCKED).
 import type { LiveEvents } from '../../db/liveEvents.ts';
 import type { PipelineContext } from '../pipelineContext.ts';
+import { QUEUES } from '../../queue/queues.ts';
 import { runStage } from '../runStage.ts';
 import { batchConversions } from './batchConversions.ts';
 
@@ -33,9 +34,10 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
     wanted = false;
     lastRunAt = Date.now();
     let jobIds: number[] = [];
+    let backstopIds: string[] = [];
     try {
-      const batch = await batchConversions(ctx, { firstStageAfterSeconds: ctx.config.heartbeatSeconds });
-      jobIds = batch.jobIds;
+      const batch = await batchConversions(ctx, { backstopAfterSeconds: ctx.config.heartbeatSeconds });
+      ({ jobIds, backstopIds } = batch);
       if (batch.full) {
         wanted = true; // more are waiting already: at once
         lastRunAt = 0;
@@ -44,17 +46,24 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
       ctx.logger.warn('conversion batcher failed; the next capture or the sweep runs it again', { error });
     }
     // the new jobs' stages run here at once (one transaction each, runStage.ts), not after a queue
-    // hop; their queued first stage is the backstop, a no-op when it comes after this ran. The next
-    // batch is taken while they run, but its stages wait for these: while the stages are the slower
-    // part, captures arriving meanwhile make the next job bigger rather than the jobs more.
+    // hop; their queued first stage is the backstop, deleted once they ran (a no-op should it come
+    // anyway). The next batch is taken while they run, but its stages wait for these: while the
+    // stages are the slower part, captures arriving meanwhile make the next job bigger, not the jobs more.
     await staging;
-    staging = Promise.all(
-      jobIds.map((syncJobId) =>
-        // a failure is logged by runStage; the queued stage job runs the stages again
-        runStage(ctx, { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, { final: false }).catch(() => {}),
-      ),
-    );
+    staging = (async () => {
+      const ran = await Promise.all(
+        jobIds.map((syncJobId) =>
+          runStage(ctx, { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, { final: false }).then(
+            () => true,
+            () => false, // logged by runStage; the backstop runs the stages again
+          ),
+        ),
+      );
+      const done = backstopIds.filter((_, i) => ran[i]);
+      if (done.length) await ctx.boss.deleteJob(QUEUES.stage, done).catch(() => {});
+    })();
   };
+
   const schedule = () => {
     if (stopped || timer || running || !wanted) return;
     timer = setTimeout(

@@ -28,6 +28,10 @@ export async function batchConversions(
         WHERE d.enabled ORDER BY 1`,
     );
     if (!config[0]?.enabled || destinations.length === 0) return { jobIds: [], backstopIds: [], full: false };
+    // walked in id order, an index scan marks the entries of events batched already (dead once their
+    // sync_job_id was set) and later scans skip them; a bitmap scan, which the planner picks, visits
+    // every one of them again until a vacuum: 10-20 ms a run after 100,000 events, at every run
+    await tx.query('SET LOCAL enable_bitmapscan = off');
     const { rows: events } = await tx.query<{ id: number }>(
       `SELECT id FROM conversion_events WHERE sync_job_id IS NULL AND status = 'PENDING' ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
     );

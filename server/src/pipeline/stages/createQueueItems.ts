@@ -1,5 +1,6 @@
-// Stage 4: queue items sized by the destination's batch size. Item `seq` of an operation covers
-// staging rows seq*size+1 .. (seq+1)*size, so no row is updated to point at its item.
+// Stage 4: queue items sized by the destination's batch size. Item `seq` of an operation covers its
+// rows seq*size+1 .. (seq+1)*size (payload rows numbered by stage 1), so no row is updated to point
+// at its item; rows are numbered in customer order, so an item also names its customer range.
 import type pg from 'pg';
 import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
@@ -21,10 +22,15 @@ export async function createQueueItems(ctx: PipelineContext, job: SyncJobRow, tx
       [job.id, batchSize],
     );
   } else {
+    // one pass over the job's payload: each row's add and remove number, cut into items; removes
+    // first, so a changed member's stale identifiers leave before its new ones arrive
     await tx.query(
-      `INSERT INTO queue_items (sync_job_id, operation, seq, record_count, row_from)
-       SELECT $1, operation, (row_number - 1) / $2, count(*), min(row_number) FROM sync_staging
-        WHERE sync_job_id = $1 GROUP BY 2, 3 ORDER BY 2 DESC, 3`,
+      `INSERT INTO queue_items (sync_job_id, operation, seq, record_count, row_from, first_customer_id, last_customer_id)
+       SELECT $1, v.operation::"QueueOperation", (v.row_number - 1) / $2, count(*), min(v.row_number), min(p.customer_id), max(p.customer_id)
+         FROM sync_payloads p
+        CROSS JOIN LATERAL (VALUES ('ADD', p.add_row), ('REMOVE', p.remove_row)) AS v(operation, row_number)
+        WHERE p.sync_job_id = $1 AND v.row_number IS NOT NULL
+        GROUP BY 2, 3 ORDER BY 2 DESC, 3`,
       [job.id, batchSize],
     );
   }

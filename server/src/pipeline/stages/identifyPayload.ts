@@ -31,6 +31,7 @@ import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
+import { queueItemPlan } from '../queueItemPlan.ts';
 
 const JOIN_WORK_MEM = '128MB';
 
@@ -65,6 +66,8 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     // joining a million customers to a million memberships: with the default 4 MB the hash join
     // spills to temporary files in batches; this one query may use more, once
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
+    // a million-row plan crosses the JIT thresholds; compiling it took longer than it saved
+    await source.query('SET jit = off');
     // the source reads in its own snapshot; the target writes inside the stage's transaction
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
     const into = tx.query(
@@ -73,14 +76,20 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
       ),
     );
     const fields = destination.settings.fields as never;
-    const counts: DiffCounts = { hashed: 0, adds: 0, removes: 0, unchanged: 0 };
-    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);
-    const { hashed: customersHashed, adds, removes, unchanged } = counts;
+    const counts = { hashed: 0, unchanged: 0 };
+    const plan = queueItemPlan(destination.batchSize);
+    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into);
+    const { hashed: customersHashed, unchanged } = counts;
+    const { adds, removes } = plan;
     ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed, adds, removes, unchanged });
-    await tx.query('UPDATE sync_jobs SET records_total = $2 WHERE id = $1', [job.id, counts.adds + counts.removes]);
-    if (counts.unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
+    await tx.query('UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3 WHERE id = $1', [
+      job.id,
+      adds + removes,
+      JSON.stringify(plan.items()),
+    ]);
+    if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
   } finally {
-    await source.query('RESET work_mem').catch(() => {});
+    await source.query('RESET work_mem; RESET jit').catch(() => {});
     source.release();
   }
   return 'IDENTIFY_AUDIENCES';
@@ -96,19 +105,13 @@ function staleIdentifiers(keep: boolean, heldJson: string | null, current: Desti
   return stale && JSON.stringify(stale);
 }
 
-interface DiffCounts {
-  hashed: number;
-  adds: number;
-  removes: number;
-  unchanged: number;
-}
-
 async function* hashRows(
   rows: AsyncIterable<Buffer>,
   jobId: number,
   type: DestinationType,
   fields: never,
-  counts: DiffCounts,
+  plan: ReturnType<typeof queueItemPlan>,
+  counts: { hashed: number; unchanged: number },
 ): AsyncGenerator<string> {
   const options = fields ? { fields } : undefined;
   let out = '';
@@ -134,8 +137,9 @@ async function* hashRows(
     const keep = f[12] === 't';
     const stale = staleIdentifiers(keep, f[15] ?? null, identifiers);
     const part = partInDiff({ keep, memberHash: f[13] ?? null, hash: digest, stale });
-    const addRow = part.add ? String(++counts.adds) : '\\N';
-    const removeRow = part.remove ? String(++counts.removes) : '\\N';
+    const customerId = Number(f[0]);
+    const addRow = part.add ? String(plan.number('ADD', customerId)) : '\\N';
+    const removeRow = part.remove ? String(plan.number('REMOVE', customerId)) : '\\N';
     if (!part.add && !part.remove) counts.unchanged++;
     out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\t${addRow}\t${removeRow}\n`;
     if (out.length > 256 * 1024) {

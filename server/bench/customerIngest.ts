@@ -18,9 +18,10 @@ export interface IngestResult {
   floorPerSecond: number;
 }
 
-export async function customerIngest(env: BenchEnvironment, n: number, concurrency = 2): Promise<IngestResult> {
+/** Customers `from` .. n - 1 (the scale run adds to those already there). */
+export async function customerIngest(env: BenchEnvironment, n: number, concurrency = 2, from = 0): Promise<IngestResult> {
   const calls: number[] = [];
-  let next = 0;
+  let next = from;
   const started = performance.now();
   const lane = async () => {
     for (;;) {
@@ -66,9 +67,9 @@ export async function customerIngest(env: BenchEnvironment, n: number, concurren
     client.release();
   }
   return {
-    customers: n,
+    customers: n - from,
     seconds,
-    perSecond: n / seconds,
+    perSecond: (n - from) / seconds,
     callP50Ms: calls[Math.floor(calls.length / 2)]!,
     callMaxMs: calls[calls.length - 1]!,
     concurrency,

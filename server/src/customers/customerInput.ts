@@ -10,6 +10,19 @@ import { z } from 'zod';
 export const MAX_CUSTOMERS_PER_CALL = 10_000;
 export const MAX_ATTRIBUTES_JSON = 65_536;
 
+// PostgreSQL would store a lone UTF-16 surrogate as U+FFFD (text) or refuse it (jsonb): refused here
+const LONE_SURROGATE = /\p{Cs}/u;
+const isWellFormed = (v: string) => !LONE_SURROGATE.test(v);
+const NOT_UNICODE = 'is not valid Unicode (a lone surrogate)';
+
+/** Whether a key or string anywhere in a JSON value holds a lone surrogate. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return !isWellFormed(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  return Object.entries(value).some(([key, item]) => !isWellFormed(key) || holdsLoneSurrogate(item));
+}
+
 const isEmail = (v: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
 const isPhone = (v: string) => /^\+?\d{7,15}$/.test(v.replace(/[\s().-]/g, ''));
 const isCountry = (v: string) => /^[A-Za-z]{2}$/.test(v);
@@ -20,13 +33,14 @@ const isGender = (v: string) => /^(m|f|male|female)$/i.test(v);
 const optionalText = (max: number) =>
   z
     .string()
+    .refine(isWellFormed, NOT_UNICODE)
     .trim()
     .max(max)
     .nullish()
     .transform((v) => (v ? v : null));
 
 export const customerSchema = z.object({
-  externalId: z.string().trim().min(1, 'must not be empty').max(256),
+  externalId: z.string().refine(isWellFormed, NOT_UNICODE).trim().min(1, 'must not be empty').max(256),
   email: optionalText(320).refine((v) => v === null || isEmail(v), 'is not a valid email address'),
   phone: optionalText(40).refine((v) => v === null || isPhone(v), 'is not a valid phone number (7 to 15 digits, optional +)'),
   firstName: optionalText(200),
@@ -44,6 +58,7 @@ export const customerSchema = z.object({
   attributes: z
     .record(z.string(), z.unknown())
     .nullish()
+    .refine((v) => v == null || !holdsLoneSurrogate(v), NOT_UNICODE)
     .refine((v) => v == null || JSON.stringify(v).length <= MAX_ATTRIBUTES_JSON, 'must be at most 64 KiB of JSON')
     .transform((v) => v ?? null),
 });
@@ -89,7 +104,7 @@ const UNSURE = Symbol('unsure');
 /** optionalText(max) plus its refinement, or UNSURE. */
 function text(value: unknown, max: number, valid: ((v: string) => boolean) | null): string | null | typeof UNSURE {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') return UNSURE;
+  if (typeof value !== 'string' || !isWellFormed(value)) return UNSURE;
   const trimmed = value.trim();
   if (trimmed.length > max) return UNSURE;
   if (trimmed === '') return null;
@@ -103,6 +118,7 @@ function attributesJson(value: unknown): string | null | typeof UNSURE {
   const prototype = Object.getPrototypeOf(value);
   // the schema drops an own "__proto__" key: let it
   if ((prototype !== Object.prototype && prototype !== null) || Object.hasOwn(value, '__proto__')) return UNSURE;
+  if (holdsLoneSurrogate(value)) return UNSURE;
   const json = JSON.stringify(value);
   return json.length <= MAX_ATTRIBUTES_JSON ? json : UNSURE;
 }
@@ -130,7 +146,7 @@ function emptyColumns(n: number): CustomerColumns {
 /** Writes record `index` through the direct path; false when some value needs the schema's verdict. */
 function takeDirectly(raw: Record<string, unknown>, columns: CustomerColumns, index: number): boolean {
   const externalId = raw.externalId;
-  if (typeof externalId !== 'string') return false;
+  if (typeof externalId !== 'string' || !isWellFormed(externalId)) return false;
   const id = externalId.trim();
   if (id.length === 0 || id.length > 256) return false;
   columns.externalId[index] = id;

@@ -59,11 +59,17 @@ const text = (valid: fc.Arbitrary<string>, max: number) =>
     padded(ofLength(max)),
     fc.string({ maxLength: 12 }),
     fc.string({ unit: 'grapheme', maxLength: 6 }),
+    fc.constantFrom('lone \ud800', '\udfff', 'pair 👩‍👩‍👧'),
   );
 
 const record = fc.record(
   {
-    externalId: fc.oneof(fc.constantFrom('a', 'b', 'c', ' a ', '', '  '), fc.string({ maxLength: 8 }), ofLength(256), ofLength(257)),
+    externalId: fc.oneof(
+      fc.constantFrom('a', 'b', 'c', ' a ', '', '  ', 'lone \ud800'),
+      fc.string({ maxLength: 8 }),
+      ofLength(256),
+      ofLength(257),
+    ),
     email: text(fc.constantFrom('ann@example.com', 'a@b.co', 'no-at.example.com', 'two@@x.y', 'sp ace@x.y', 'a@b'), 320),
     phone: text(fc.constantFrom('+15551234567', '(555) 123-4567', '123456', '+1234567890123456', 'call me', '555.123.4567'), 40),
     firstName: text(fc.constantFrom('Ann', 'Zoë'), 200),
@@ -79,6 +85,7 @@ const record = fc.record(
       fc.constantFrom(undefined, null),
       fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
       fc.constantFrom([1, 2], [], 'text', 7, JSON.parse('{"__proto__": {"admin": true}, "plan": "gold"}'), Object.create(null)),
+      fc.constantFrom({ note: 'lone \ud800' }, { 'key \udc00': 1 }, { deep: [{ x: '\ud800' }] }),
       fc.constant({ big: 'x'.repeat(65_530) }),
     ),
   },

@@ -34,7 +34,7 @@ if (unknown.length) {
   );
   process.exit(2);
 }
-const wants = (name: string) => (scale ? name === 'scale' : !only || only.includes(name));
+const wants = (name: string) => !scale && (!only || only.includes(name));
 
 const sizes = quick
   ? {
@@ -246,7 +246,7 @@ async function main() {
     }
   }
 
-  if (wants('scale')) {
+  if (scale) {
     const env = await startEnvironment('scale');
     try {
       const sc: ScaleResult = await scaleSync(env, sizes.scaleBase, sizes.scale);

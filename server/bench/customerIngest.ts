@@ -3,7 +3,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
+import { readdirSync, readFileSync } from 'node:fs';
 import { customersBody, emailOf, externalIdOf } from './audienceData.ts';
+import { countCpu } from './support/cpuTime.ts';
 import type { BenchEnvironment } from './support/environment.ts';
 
 export const CALL_SIZE = 10_000;
@@ -16,11 +18,38 @@ export interface IngestResult {
   callMaxMs: number;
   concurrency: number;
   floorPerSecond: number;
+  /** CPU seconds of the calls: the API process, and the PostgreSQL backends of the bench's database
+   * (other databases' work on a shared machine left out; the WAL writer and checkpointer too) */
+  cpuSeconds: { api: number; postgresBackends: number; bench: number };
+  /** the same per 10,000 customers, in ms */
+  cpuMsPerCall: { api: number; postgresBackends: number };
 }
 
-export async function customerIngest(env: BenchEnvironment, n: number, concurrency = 2): Promise<IngestResult> {
+/** CPU ticks of the PostgreSQL backends serving `database`, by pid (Linux only). */
+function backendTicks(database: string): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // a backend's title: "postgres: [cluster:] user database host(port) state"
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(' ').includes(database)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return ticks;
+}
+
+/** Customers `from` .. n - 1 (the scale run adds to those already there). */
+export async function customerIngest(env: BenchEnvironment, n: number, concurrency = 2, from = 0): Promise<IngestResult> {
   const calls: number[] = [];
-  let next = 0;
+  let next = from;
+  const database = new URL(env.databaseUrl).pathname.slice(1);
+  const cpu = countCpu({ api: env.api.pid!, worker: env.worker.pid! });
+  const backendsBefore = backendTicks(database);
   const started = performance.now();
   const lane = async () => {
     for (;;) {
@@ -43,6 +72,8 @@ export async function customerIngest(env: BenchEnvironment, n: number, concurren
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu.stop();
+  const backends = [...backendTicks(database)].reduce((sum, [pid, now]) => sum + now - (backendsBefore.get(pid) ?? 0), 0) / 100;
   calls.sort((a, b) => a - b);
 
   // floor: COPY of n customer rows into an unindexed table
@@ -66,12 +97,17 @@ export async function customerIngest(env: BenchEnvironment, n: number, concurren
     client.release();
   }
   return {
-    customers: n,
+    customers: n - from,
     seconds,
-    perSecond: n / seconds,
+    perSecond: (n - from) / seconds,
     callP50Ms: calls[Math.floor(calls.length / 2)]!,
     callMaxMs: calls[calls.length - 1]!,
     concurrency,
     floorPerSecond: n / floorSeconds,
+    cpuSeconds: { api: used.api, postgresBackends: backends, bench: used.benchAndSimulator },
+    cpuMsPerCall: {
+      api: Math.round((used.api * 1000 * CALL_SIZE) / (n - from)),
+      postgresBackends: Math.round((backends * 1000 * CALL_SIZE) / (n - from)),
+    },
   };
 }

@@ -4,6 +4,7 @@
 // Floor: the same reads (readCustomerTrace) straight over pg, without GraphQL and HTTP.
 import { readCustomerTrace } from '../src/trace/readCustomerTrace.ts';
 import { externalIdOf } from './audienceData.ts';
+import { QUEUES } from '../src/queue/queues.ts';
 import { percentile, type BenchEnvironment } from './support/environment.ts';
 
 const QUERY = `query($e: String!) { customerTrace(externalId: $e) {
@@ -37,10 +38,13 @@ export async function customerTraceLatency(env: BenchEnvironment, members: numbe
   if (!check.customerTrace.audiences.some((a: { member: boolean }) => a.member)) {
     throw new Error(`expected ${externalIdOf(0)} to be a member after the full sync: ${JSON.stringify(check)}`);
   }
-  // measured once the completed job's staging and payload rows are gone (their own queue job), as a
-  // user would meet it, not while a million-row DELETE competes for the two cores
+  // measured once the completed job's spare payload rows are gone (their own queue job, sent as the
+  // job completed), as a user would meet it, not while a million-row DELETE competes for the two cores
   for (let waited = 0; waited < 60_000; waited += 250) {
-    const { rows } = await env.pool.query<{ left: boolean }>('SELECT EXISTS (SELECT 1 FROM sync_staging) AS left');
+    const { rows } = await env.pool.query<{ left: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')) AS left`,
+      [QUEUES.discardSyncRows],
+    );
     if (!rows[0]!.left) break;
     await new Promise((r) => setTimeout(r, 250));
   }

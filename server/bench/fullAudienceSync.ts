@@ -8,6 +8,9 @@ import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './suppor
 import { countCpu, type CpuSeconds } from './support/cpuTime.ts';
 import { stageTimeline, type StageTimeline } from './support/stageTimeline.ts';
 
+/** the bench destination's `concurrency`: requests in flight at once, and the floor's POST loops */
+export const DESTINATION_CONCURRENCY = 8;
+
 export interface AudienceSetup {
   destinationId: string;
   segmentId: string;
@@ -17,7 +20,8 @@ export interface AudienceSetup {
 export interface FullSyncResult {
   members: number;
   seconds: number;
-  floor: SyncFloor;
+  /** null when the run was asked for no floor (the scale run) */
+  floor: SyncFloor | null;
   ratio: number;
   workerPeakRssMb: number;
   workerRssBeforeMb: number;
@@ -27,30 +31,31 @@ export interface FullSyncResult {
   cpuSeconds: CpuSeconds;
 }
 
-export async function setUpAudience(env: BenchEnvironment): Promise<AudienceSetup> {
+export async function setUpAudience(env: BenchEnvironment, options: { adAccountId?: string; name?: string } = {}): Promise<AudienceSetup> {
+  const adAccountId = options.adAccountId ?? '1234';
   const { createDestination } = await env.ok(`mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }`, {
     i: {
-      name: 'bench facebook',
+      name: `bench facebook ${adAccountId}`,
       type: 'FACEBOOK_ADS',
       settings: {
         apiBaseUrl: `${env.sim.url}/facebook`,
-        adAccountId: '1234',
+        adAccountId,
         pixelId: '555',
         batchSize: 10_000,
         requestsPerSecond: 10_000,
-        concurrency: 8,
+        concurrency: DESTINATION_CONCURRENCY,
       },
       credentials: { accessToken: 'bench-token' },
     },
   });
   const { createSegment } = await env.ok(`mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }`, {
-    i: { name: 'everyone', paidSyncEnabled: true, destinationIds: [createDestination.id], criteria: { all: [] } },
+    i: { name: options.name ?? 'everyone', paidSyncEnabled: true, destinationIds: [createDestination.id], criteria: { all: [] } },
   });
   return {
     destinationId: createDestination.id,
     segmentId: createSegment.id,
     audienceId() {
-      const audiences = [...env.sim.simulator.state.facebook.audiences.values()].filter((a) => a.adAccountId === '1234');
+      const audiences = [...env.sim.simulator.state.facebook.audiences.values()].filter((a) => a.adAccountId === adAccountId);
       if (audiences.length !== 1) throw new Error(`expected one audience in the simulator, found ${audiences.length}`);
       return audiences[0]!.id;
     },
@@ -67,7 +72,12 @@ export async function triggerAndWait(env: BenchEnvironment, segmentId: string, t
   return { job, seconds };
 }
 
-export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSetup, n: number): Promise<FullSyncResult> {
+export async function fullAudienceSync(
+  env: BenchEnvironment,
+  setup: AudienceSetup,
+  n: number,
+  options: { floor: boolean } = { floor: true },
+): Promise<FullSyncResult> {
   const workerRssBeforeMb = memoryOf(env.worker.pid!).rssMb;
   const rss = sampleRss(env.worker.pid!, 50);
   const cpu = countCpu({ worker: env.worker.pid!, api: env.api.pid! });
@@ -79,12 +89,12 @@ export async function fullAudienceSync(env: BenchEnvironment, setup: AudienceSet
     throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
   }
   const timeline = await stageTimeline(env.pool, Number(decodeGlobalID(String(job.id)).id));
-  const floor = await hashAndCopyFloor(env.pool, env.sim.url, n, emailOf);
+  const floor = options.floor ? await hashAndCopyFloor(env.pool, env.sim.url, n, emailOf, DESTINATION_CONCURRENCY) : null;
   return {
     members: n,
     seconds,
     floor,
-    ratio: seconds / (floor.totalMs / 1000),
+    ratio: floor ? seconds / (floor.totalMs / 1000) : NaN,
     workerPeakRssMb,
     workerRssBeforeMb,
     simulatorMembers: audience.members.size,

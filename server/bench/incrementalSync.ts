@@ -4,7 +4,7 @@
 // Floor: the same hardware floor as benchmark 1 for the 2 × churn records that change.
 import { emailOf, externalIdOf, UPSERT } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
-import { triggerAndWait, type AudienceSetup } from './fullAudienceSync.ts';
+import { DESTINATION_CONCURRENCY, triggerAndWait, type AudienceSetup } from './fullAudienceSync.ts';
 import type { BenchEnvironment } from './support/environment.ts';
 
 export interface IncrementalResult {
@@ -33,6 +33,6 @@ export async function incrementalSync(env: BenchEnvironment, setup: AudienceSetu
   if (job.recordsAdded !== churn || job.recordsRemoved !== churn || audience.members.size !== n) {
     throw new Error(`expected +${churn} −${churn} and ${n} members; job ${JSON.stringify(job)}, simulator ${audience.members.size}`);
   }
-  const floor = await hashAndCopyFloor(env.pool, env.sim.url, 2 * churn, (i) => emailOf(n + i));
+  const floor = await hashAndCopyFloor(env.pool, env.sim.url, 2 * churn, (i) => emailOf(n + i), DESTINATION_CONCURRENCY);
   return { removed: churn, added: churn, seconds, floor, ratio: seconds / (floor.totalMs / 1000), job };
 }

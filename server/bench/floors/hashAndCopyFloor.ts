@@ -1,6 +1,8 @@
 // The floor of an audience sync on this machine: the same work with nothing but the hardware in the
 // way. Hash n emails with node:crypto, COPY n rows into an unindexed table, POST n / 10,000 bodies of
-// 10,000 hashes to the simulated Facebook users endpoint. Each part is timed on its own.
+// 10,000 hashes to the simulated Facebook users endpoint, as many at once as the product sends
+// (the destination's concurrency), each batch its own one-request session as the product's are.
+// Each part is timed on its own.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,12 +13,20 @@ export interface SyncFloor {
   hashMs: number;
   copyMs: number;
   postMs: number;
+  /** POST loops side by side, as the product's destination allows */
+  concurrency: number;
   totalMs: number;
 }
 
 const BATCH = 10_000;
 
-export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number, emailOf: (i: number) => string): Promise<SyncFloor> {
+export async function hashAndCopyFloor(
+  pool: pg.Pool,
+  simUrl: string,
+  n: number,
+  emailOf: (i: number) => string,
+  concurrency: number,
+): Promise<SyncFloor> {
   // 1. hashing: normalised (trimmed, lower-cased) email → SHA-256 hex, what Meta takes
   let started = performance.now();
   const hashes: string[] = new Array(n);
@@ -44,7 +54,7 @@ export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number,
     client.release();
   }
 
-  // 3. POST the batches to the simulator, one after another, in the users endpoint's wire format
+  // 3. POST the batches to the simulator, `concurrency` at a time, in the users endpoint's wire format
   const account = String(900_000 + Math.floor(Math.random() * 99_999));
   const created = await fetch(`${simUrl}/facebook/v27.0/act_${account}/customaudiences?access_token=floor`, {
     method: 'POST',
@@ -53,19 +63,23 @@ export async function hashAndCopyFloor(pool: pg.Pool, simUrl: string, n: number,
   });
   const { id: audienceId } = (await created.json()) as { id: string };
   started = performance.now();
-  for (let from = 0, seq = 1; from < n; from += BATCH, seq++) {
-    const data = hashes.slice(from, from + BATCH);
-    const response = await fetch(`${simUrl}/facebook/v27.0/${audienceId}/users?access_token=floor`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        payload: { schema: 'EMAIL_SHA256', data },
-        session: { session_id: 1, batch_seq: seq, last_batch_flag: from + BATCH >= n },
-      }),
-    });
-    if (!response.ok) throw new Error(`floor POST refused: ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
-  }
+  let next = 0;
+  const lane = async () => {
+    for (let from = next; from < n; from = next) {
+      next += BATCH;
+      const response = await fetch(`${simUrl}/facebook/v27.0/${audienceId}/users?access_token=floor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          payload: { schema: 'EMAIL_SHA256', data: hashes.slice(from, from + BATCH) },
+          session: { session_id: from / BATCH + 1, batch_seq: 1, last_batch_flag: true },
+        }),
+      });
+      if (!response.ok) throw new Error(`floor POST refused: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
   const postMs = performance.now() - started;
-  return { hashMs, copyMs, postMs, totalMs: hashMs + copyMs + postMs };
+  return { hashMs, copyMs, postMs, concurrency, totalMs: hashMs + copyMs + postMs };
 }

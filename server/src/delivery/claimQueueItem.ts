@@ -20,6 +20,9 @@ export interface ClaimedItem {
   status: 'SENDING' | 'RESENDING';
   row_from: number;
   record_count: number;
+  /** a membership item's rows lie in this customer range (null for conversions and notifications) */
+  first_customer_id: number | null;
+  last_customer_id: number | null;
   attempts: number;
   destination_id: number;
   audience_id: number | null;
@@ -56,7 +59,7 @@ async function claim(db: pg.PoolClient, queueItemId: number, leaseSeconds: numbe
        FROM sync_jobs j
       WHERE q.id = $1 AND j.id = q.sync_job_id AND j.status IN ('RUNNING', 'FAILED', 'AWAITING_RESPONSE')
         AND (q.status = 'PENDING' OR (q.status IN ('SENDING', 'RESENDING') AND (q.lease_until IS NULL OR q.lease_until < now())))
-      RETURNING q.id, q.sync_job_id, q.operation, q.status, q.row_from, q.record_count, q.attempts,
+      RETURNING q.id, q.sync_job_id, q.operation, q.status, q.row_from, q.record_count, q.first_customer_id, q.last_customer_id, q.attempts,
                 j.destination_id, j.audience_id, j.sync_type`,
     [queueItemId, leaseSeconds],
   );

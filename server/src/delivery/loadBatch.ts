@@ -2,18 +2,35 @@
 import type pg from 'pg';
 import type { ConversionRecord, MemberRecord } from '../destinations/adapter.ts';
 import type { ClaimedItem } from './claimQueueItem.ts';
+import { PreparationError } from './preparationError.ts';
 
 export async function loadMemberBatch(db: pg.Pool, item: ClaimedItem): Promise<Array<MemberRecord & { customerId: number }>> {
+  const operation = item.operation as 'ADD' | 'REMOVE';
   const { rows } = await db.query<{ customer_id: number; external_id: string; identifiers: string }>(
     // a removal sends what the network holds (see identifyPayload.ts), else the current identifiers
-    `SELECT s.customer_id, p.external_id,
-            CASE WHEN s.operation = 'REMOVE' THEN COALESCE(p.stale_identifiers, p.identifiers) ELSE p.identifiers END AS identifiers
-       FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
-      WHERE s.sync_job_id = $1 AND s.operation = $2 AND s.row_number BETWEEN $3 AND $4
-      ORDER BY s.row_number`,
-    [item.sync_job_id, item.operation, item.row_from, item.row_from + item.record_count - 1],
+    `SELECT p.customer_id, p.external_id,
+            ${operation === 'REMOVE' ? 'COALESCE(p.stale_identifiers, p.identifiers)' : 'p.identifiers'} AS identifiers
+       FROM sync_payloads p
+      WHERE ${itemRows('p', operation)}
+      ORDER BY p.customer_id`,
+    itemRowParams(item),
   );
+  // the rows are the job's own until it completes: fewer would send a short batch and call it done
+  if (rows.length !== item.record_count) {
+    throw new PreparationError(`queue item ${item.id} names ${item.record_count} records; ${rows.length} are left to send`);
+  }
   return rows.map((r) => ({ key: r.external_id, customerId: r.customer_id, identifiers: JSON.parse(r.identifiers) }));
+}
+
+/** SQL over payload rows (alias `p`) for the rows of a membership item; parameters $1–$4 are
+ * itemRowParams(item). By the payload's key (job, customer range), then the item's row numbers. */
+export function itemRows(p: string, operation: 'ADD' | 'REMOVE'): string {
+  const row = operation === 'ADD' ? `${p}.add_row` : `${p}.remove_row`;
+  return `${p}.sync_job_id = $1 AND ${p}.customer_id BETWEEN $2 AND $3 AND ${row} BETWEEN $4 AND $4 + $5 - 1`;
+}
+
+export function itemRowParams(item: ClaimedItem): number[] {
+  return [item.sync_job_id, item.first_customer_id ?? 0, item.last_customer_id ?? 0, item.row_from, item.record_count];
 }
 
 export async function loadConversionBatch(db: pg.Pool, item: ClaimedItem): Promise<ConversionRecord[]> {

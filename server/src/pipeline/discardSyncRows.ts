@@ -1,10 +1,10 @@
-// A completed job no longer needs its staging rows, nor the payload rows no membership points at: a
-// million-member sync leaves a million of each. They are deleted by a queue job sent when the job
-// completes, not in the transaction that completes it, so the job shows COMPLETED without waiting.
+// A completed job no longer needs the payload rows no membership points at: a million-member sync
+// leaves a million. They are deleted by a queue job sent when the job completes, not in the
+// transaction that completes it, so the job shows COMPLETED without waiting.
 //
 // A payload row a membership points at (memberships.sent_job_id) holds the identifiers the network
 // last accepted for that customer, so it stays until a later job replaces or removes the membership:
-// the customers in that later job's staging are the only ones whose older rows can have been freed.
+// the customers that later job added or removed are the only ones whose older rows can have been freed.
 //
 // A completed full-diff job also takes the rows of the older failed or withdrawn jobs of its
 // audience once none of their items is in flight: it covers their membership items
@@ -26,11 +26,12 @@ export async function discardSyncRows(pool: pg.Pool, syncJobId: number): Promise
                            WHERE q.sync_job_id = old.id AND q.status IN ('PENDING', 'SENDING', 'RESENDING'))),
      own AS (DELETE FROM sync_payloads p USING j WHERE p.sync_job_id = j.id AND ${unreferenced}),
      swept AS (DELETE FROM sync_payloads p USING j WHERE p.sync_job_id IN (SELECT id FROM superseded) AND ${unreferenced}),
-     replaced AS (
-       DELETE FROM sync_payloads p USING j, sync_staging s, sync_jobs old
-        WHERE s.sync_job_id = j.id AND old.audience_id = j.audience_id AND old.id < j.id AND old.status = 'COMPLETED'
-          AND p.sync_job_id = old.id AND p.customer_id = s.customer_id AND ${unreferenced})
-     DELETE FROM sync_staging WHERE sync_job_id IN (SELECT id FROM j UNION ALL SELECT id FROM superseded)`,
+     changed AS MATERIALIZED (
+       SELECT p.customer_id FROM sync_payloads p JOIN j ON p.sync_job_id = j.id
+        WHERE p.add_row IS NOT NULL OR p.remove_row IS NOT NULL)
+     DELETE FROM sync_payloads p USING j, changed c, sync_jobs old
+      WHERE old.audience_id = j.audience_id AND old.id < j.id AND old.status = 'COMPLETED'
+        AND p.sync_job_id = old.id AND p.customer_id = c.customer_id AND ${unreferenced}`,
     [syncJobId],
   );
 }

@@ -1,20 +1,41 @@
-// The diff between a job's payload and the audience's confirmed membership, as SQL over sets
-// (alias p = sync_payloads; parameters $1 = sync job id, $2 = audience id):
+// The diff between a job's payload and the audience's confirmed membership, decided for each payload
+// row as stage 1 hashes it (identifyPayload.ts), from the membership read in the same statement:
 // - add: kept customers the network does not have, or has with other identifiers (PII changed);
 // - remove: current members that are no longer kept (left the scope, or withdrew consent), and kept
-//   members whose changed PII left identifiers behind in the network (p.stale_identifiers);
+//   members whose changed PII left identifiers behind in the network (stale identifiers);
 // - unchanged: kept members the network has with these very identifiers (their PII changed, not what
-//   the destination is sent).
-//
-// The membership is looked up per payload row (a scalar subquery on the membership key) rather than
-// joined: the payload is what the job just wrote, so the planner's statistics rarely know its size,
-// and right after a big sync they underestimate the audience too; a guessed join order then scanned
-// a million memberships to diff twenty thousand rows. A lookup per row costs one index probe each.
-const MEMBER_HASH = `(SELECT m.identifier_hash FROM memberships m WHERE m.audience_id = $2 AND m.customer_id = p.customer_id)`;
+//   the destination is sent): nothing is sent, their membership learns the new PII version.
+// Stage 1 only reads a leaving customer when it is a member, so "not kept" means "remove".
+import type pg from 'pg';
+import type { SyncJobRow } from './pipelineContext.ts';
 
-export const ADDS = `p.sync_job_id = $1 AND p.keep AND ${MEMBER_HASH} IS DISTINCT FROM p.identifier_hash`;
+export function partInDiff(row: { keep: boolean; memberHash: string | null; hash: string; stale: string | null }): {
+  add: boolean;
+  remove: boolean;
+} {
+  if (!row.keep) return { add: false, remove: true };
+  return { add: row.memberHash !== row.hash, remove: row.stale !== null };
+}
 
-export const UNCHANGED = `p.sync_job_id = $1 AND p.keep AND ${MEMBER_HASH} = p.identifier_hash`;
+/** SQL over a job's payload rows (alias p): the rows an ADD or a REMOVE item sends. */
+export function inOperation(operation: 'ADD' | 'REMOVE'): string {
+  return operation === 'ADD' ? 'p.add_row IS NOT NULL' : 'p.remove_row IS NOT NULL';
+}
 
-export const REMOVES = `p.sync_job_id = $1 AND (NOT p.keep OR p.stale_identifiers IS NOT NULL) AND (
-    SELECT true FROM memberships m WHERE m.audience_id = $2 AND m.customer_id = p.customer_id)`;
+/** Kept members sent nothing new learn the PII version they were hashed from, so the next run need
+ * not hash them again. Found from the payload and updated by key (nested loops only): the planner's
+ * statistics rarely know a just-written payload's size, and a guessed hash join scanned a million
+ * memberships to update a handful. */
+export async function learnPiiVersions(tx: pg.PoolClient, job: SyncJobRow): Promise<void> {
+  await tx.query('SET LOCAL enable_hashjoin = off');
+  await tx.query('SET LOCAL enable_mergejoin = off');
+  await tx.query(
+    `WITH unchanged AS MATERIALIZED (
+       SELECT p.customer_id, p.pii_version FROM sync_payloads p WHERE p.sync_job_id = $1 AND p.keep AND p.add_row IS NULL)
+     UPDATE memberships m SET pii_version = u.pii_version
+       FROM unchanged u WHERE m.audience_id = $2 AND m.customer_id = u.customer_id`,
+    [job.id, job.audience_id],
+  );
+  await tx.query('RESET enable_hashjoin');
+  await tx.query('RESET enable_mergejoin');
+}

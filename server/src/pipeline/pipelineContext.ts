@@ -1,4 +1,5 @@
 // What the pipeline's stages and workers use: one per worker process, built in app.ts.
+import type { PlannedItem } from './queueItemPlan.ts';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
@@ -42,4 +43,6 @@ export interface SyncJobRow {
   full_diff: boolean;
   dry_run: boolean;
   parent_id: number | null;
+  /** a membership job's items as stage 1 cut them (queueItemPlan.ts) */
+  queue_item_plan: PlannedItem[] | null;
 }

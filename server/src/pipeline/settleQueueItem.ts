@@ -9,6 +9,7 @@ import { scheduleResend } from './scheduleResend.ts';
 import { settleSyncJob } from './settleSyncJob.ts';
 import { withTransaction } from '../db/withTransaction.ts';
 import type { ClaimedItem } from '../delivery/claimQueueItem.ts';
+import { itemRowParams, itemRows } from '../delivery/loadBatch.ts';
 
 export type ItemOutcome =
   | { kind: 'delivered'; rejected: Array<{ key: string; reason: string; customerId?: number }>; matchRate?: string }
@@ -78,7 +79,7 @@ async function recordDelivered(
       [item.sync_job_id, item.id, rejected.map((r) => r.key), rejected.map((r) => r.reason.slice(0, 1000))],
     );
   }
-  const range = [item.sync_job_id, item.row_from, item.row_from + item.record_count - 1];
+  const range = itemRowParams(item);
   const rejectedCustomers = rejected.map((r) => r.customerId).filter((id): id is number => id !== undefined);
   if (item.operation !== 'CONVERSION') await resolveAcceptedRejections(tx, item, range, rejectedCustomers);
   if (item.operation === 'ADD') {
@@ -86,10 +87,9 @@ async function recordDelivered(
     const { rows } = await tx.query<{ inserted: number }>(
       `WITH upserted AS (
          INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, sent_job_id, confirmed_at)
-         SELECT $4, s.customer_id, p.identifier_hash, p.pii_version, s.sync_job_id, now()
-           FROM sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
-          WHERE s.sync_job_id = $1 AND s.operation = 'ADD' AND s.row_number BETWEEN $2 AND $3
-            AND NOT (s.customer_id = ANY ($5::int[]))
+         SELECT $6, p.customer_id, p.identifier_hash, p.pii_version, p.sync_job_id, now()
+           FROM sync_payloads p
+          WHERE ${itemRows('p', 'ADD')} AND NOT (p.customer_id = ANY ($7::int[]))
          ON CONFLICT (audience_id, customer_id) DO UPDATE SET identifier_hash = EXCLUDED.identifier_hash,
                                                               pii_version = EXCLUDED.pii_version, sent_job_id = EXCLUDED.sent_job_id,
                                                               confirmed_at = now()
@@ -109,9 +109,9 @@ async function recordDelivered(
   } else if (item.operation === 'REMOVE') {
     // a customer who stays lost only stale identifiers: the add of its new ones updates its membership
     const { rowCount } = await tx.query(
-      `DELETE FROM memberships m USING sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
-        WHERE s.sync_job_id = $1 AND s.operation = 'REMOVE' AND s.row_number BETWEEN $2 AND $3 AND NOT p.keep
-          AND NOT (s.customer_id = ANY ($5::int[])) AND m.audience_id = $4 AND m.customer_id = s.customer_id`,
+      `DELETE FROM memberships m USING sync_payloads p
+        WHERE ${itemRows('p', 'REMOVE')} AND NOT p.keep
+          AND NOT (p.customer_id = ANY ($7::int[])) AND m.audience_id = $6 AND m.customer_id = p.customer_id`,
       [...range, item.audience_id, rejectedCustomers],
     );
     await tx.query('UPDATE audiences SET member_count = GREATEST(0, member_count - $2), updated_at = now() WHERE id = $1', [
@@ -151,9 +151,9 @@ async function resolveAcceptedRejections(tx: pg.PoolClient, item: ClaimedItem, r
   if (!rows[0]) return;
   await tx.query(
     `UPDATE rejected_records r SET resolved_at = now()
-       FROM sync_jobs rj, sync_staging s JOIN sync_payloads p ON p.sync_job_id = s.sync_job_id AND p.customer_id = s.customer_id
-      WHERE s.sync_job_id = $1 AND s.operation = $5 AND s.row_number BETWEEN $2 AND $3 AND NOT (s.customer_id = ANY ($4::int[]))
-        AND r.primary_key = p.external_id AND r.resolved_at IS NULL AND rj.id = r.sync_job_id AND rj.scope_key = $6`,
-    [...range, rejectedCustomers, item.operation, rows[0].scope_key],
+       FROM sync_jobs rj, sync_payloads p
+      WHERE ${itemRows('p', item.operation as 'ADD' | 'REMOVE')} AND NOT (p.customer_id = ANY ($6::int[]))
+        AND r.primary_key = p.external_id AND r.resolved_at IS NULL AND rj.id = r.sync_job_id AND rj.scope_key = $7`,
+    [...range, rejectedCustomers, rows[0].scope_key],
   );
 }

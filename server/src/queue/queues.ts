@@ -20,7 +20,7 @@ export const QUEUES = {
   scheduledOutboundRun: 'scheduled-outbound-run',
   /** pick up items whose worker died while sending */
   recoverStuckItems: 'recover-stuck-items',
-  /** delete a completed job's payload and staging rows: { syncJobId } */
+  /** delete the payload rows a completed job no longer needs: { syncJobId } */
   discardSyncRows: 'discard-sync-rows',
   /** delete ApiCall records past their retention */
   pruneApiCalls: 'prune-api-calls',

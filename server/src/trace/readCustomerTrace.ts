@@ -4,9 +4,9 @@
 // - what the network holds: the payload row the membership points at (sent_job_id, customer), of
 //   which only identifier types and hash prefixes leave this file;
 // - scope: segment_members' key, or the segment's criteria tested on this one customer's row;
-// - the last jobs of each audience (sync_jobs (audience_id, id DESC)), and for the in-flight ones
-//   the staging row (sync_staging (sync_job_id, customer_id)) that names the queue item carrying
-//   the customer; a completed job's rows are discarded, so for it only the job itself is known;
+// - the last jobs of each audience (sync_jobs (audience_id, id DESC)), and for the unfinished ones
+//   the payload row (its key, job and customer) whose add or remove number names the queue item
+//   carrying the customer; a completed job's rows are discarded, so for it only the job is known;
 // - open rejections: rejected_records' partial index on primary_key.
 // Every audience is listed (there are few): "not in its segment" is an answer too.
 import type pg from 'pg';
@@ -31,7 +31,7 @@ export interface TraceJob {
   error: string | null;
   recordsAdded: number;
   recordsRemoved: number;
-  /** ADD or REMOVE when the job's staging still names the customer */
+  /** ADD or REMOVE while the unfinished job's payload numbers the customer among its adds or removes */
   operation: string | null;
   queueItem: {
     id: number;
@@ -118,8 +118,11 @@ export async function readCustomerTrace(db: pg.Pool, externalId: string): Promis
               q.id AS item_id, q.status AS item_status, q.attempts, q.last_error, q.next_attempt_at, q.last_attempt_at
          FROM audiences a
          CROSS JOIN LATERAL (SELECT * FROM sync_jobs j WHERE j.audience_id = a.id ORDER BY j.id DESC LIMIT ${JOBS_PER_AUDIENCE}) j
-         LEFT JOIN LATERAL (SELECT s.operation, s.row_number FROM sync_staging s
-                             WHERE s.sync_job_id = j.id AND s.customer_id = $1 LIMIT 1) s ON true
+         LEFT JOIN LATERAL (SELECT CASE WHEN p.add_row IS NOT NULL THEN 'ADD' ELSE 'REMOVE' END::"QueueOperation" AS operation,
+                                   COALESCE(p.add_row, p.remove_row) AS row_number
+                              FROM sync_payloads p
+                             WHERE p.sync_job_id = j.id AND p.customer_id = $1 AND j.status <> 'COMPLETED'
+                               AND (p.add_row IS NOT NULL OR p.remove_row IS NOT NULL)) s ON true
          LEFT JOIN queue_items q ON q.sync_job_id = j.id AND q.operation = s.operation
                                 AND s.row_number BETWEEN q.row_from AND q.row_from + q.record_count - 1
         ORDER BY a.id, j.id DESC`,

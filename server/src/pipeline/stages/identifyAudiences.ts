@@ -1,8 +1,9 @@
-// Stage 2: which customers must join the audience and which must leave it. A dry run ends here,
-// with its counts and a sample of the diff, having sent nothing and changed no membership.
+// Stage 2: which customers must join the audience and which must leave it (stage 1 marked them in the
+// payload). A dry run ends here, with its counts and a sample of the diff, having sent nothing and
+// changed no membership.
 import type pg from 'pg';
 import { identifyConversionAudiences } from '../conversions/identifyConversionAudiences.ts';
-import { ADDS, REMOVES } from '../membershipDiff.ts';
+import { inOperation } from '../membershipDiff.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 
 const SAMPLE_SIZE = 20;
@@ -12,24 +13,22 @@ export async function identifyAudiences(_ctx: PipelineContext, job: SyncJobRow, 
     await identifyConversionAudiences(job, tx);
     return 'WRITE_STAGING';
   }
-  const { rows } = await tx.query<{ adds: number; removes: number }>(
-    `SELECT (SELECT count(*) FROM sync_payloads p WHERE ${ADDS})::int AS adds,
-            (SELECT count(*) FROM sync_payloads p WHERE ${REMOVES})::int AS removes`,
-    [job.id, job.audience_id],
-  );
-  const { adds, removes } = rows[0]!;
-  await tx.query('UPDATE sync_jobs SET records_total = $2 WHERE id = $1', [job.id, adds + removes]);
-  if (!job.dry_run) return 'WRITE_STAGING';
+  if (!job.dry_run) return 'WRITE_STAGING'; // stage 1 counted the diff (records_total)
 
-  const sample = async (predicate: string) =>
+  const sample = async (operation: 'ADD' | 'REMOVE') =>
     (
       await tx.query<{ external_id: string }>(
-        `SELECT c.external_id FROM sync_payloads p JOIN customers c ON c.id = p.customer_id
-          WHERE ${predicate} ORDER BY p.customer_id LIMIT ${SAMPLE_SIZE}`,
-        [job.id, job.audience_id],
+        `SELECT p.external_id FROM sync_payloads p WHERE p.sync_job_id = $1 AND ${inOperation(operation)}
+          ORDER BY p.customer_id LIMIT ${SAMPLE_SIZE}`,
+        [job.id],
       )
     ).rows.map((r) => r.external_id);
-  const dryRunSample = { adds: await sample(ADDS), removes: await sample(REMOVES), addCount: adds, removeCount: removes };
+  const { rows } = await tx.query<{ adds: number; removes: number }>(
+    'SELECT count(add_row)::int AS adds, count(remove_row)::int AS removes FROM sync_payloads WHERE sync_job_id = $1',
+    [job.id],
+  );
+  const { adds, removes } = rows[0]!;
+  const dryRunSample = { adds: await sample('ADD'), removes: await sample('REMOVE'), addCount: adds, removeCount: removes };
   await tx.query(
     `UPDATE sync_jobs SET status = 'COMPLETED', ended_at = now(), dry_run_sample = $2,
             records_added = $3, records_removed = $4 WHERE id = $1`,

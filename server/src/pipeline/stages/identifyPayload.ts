@@ -6,11 +6,13 @@
 // Only customers that can be part of the diff are read and hashed: a kept member whose PII version
 // is the one its membership was hashed from has nothing new to send, and a leaving customer the
 // network never had has nothing to remove, so PostgreSQL leaves both out. A 1% churn over a million
-// members then hashes and writes twenty thousand rows, not a million. The diff itself is still
-// decided by membershipDiff.ts in the next stages, against memberships as they are.
+// members then hashes and writes twenty thousand rows, not a million.
 //
-// A member read here brings the identifiers the network holds for it (the payload row its membership
-// points at), so a leaver is removed by exactly those and a changed member's stale ones are removed.
+// The diff is decided here, row by row as it is hashed (membershipDiff.ts), against the membership
+// read with the customer, and the adds and removes are numbered in customer order in the same COPY:
+// writing them again as staging rows cost a second million-row write per million members. A member
+// read here brings the identifiers the network holds for it (the payload row its membership points
+// at), so a leaver is removed by exactly those and a changed member's stale ones are removed.
 import { hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -28,6 +30,8 @@ import { identifyConversionPayload } from '../conversions/identifyConversionPayl
 import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
+import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
+import { queueItemPlan } from '../queueItemPlan.ts';
 
 const JOIN_WORK_MEM = '128MB';
 
@@ -51,7 +55,8 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
                FROM customers c
                LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
               WHERE ${job.full_diff ? `${inScope} OR m.customer_id IS NOT NULL` : inScope}) q
-      WHERE CASE WHEN keep THEN member_pii_version IS DISTINCT FROM pii_version ELSE identifier_hash IS NOT NULL END`,
+      WHERE CASE WHEN keep THEN member_pii_version IS DISTINCT FROM pii_version ELSE identifier_hash IS NOT NULL END
+      ORDER BY id`,
     params,
   );
 
@@ -61,19 +66,30 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     // joining a million customers to a million memberships: with the default 4 MB the hash join
     // spills to temporary files in batches; this one query may use more, once
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
+    // a million-row plan crosses the JIT thresholds; compiling it took longer than it saved
+    await source.query('SET jit = off');
     // the source reads in its own snapshot; the target writes inside the stage's transaction
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
     const into = tx.query(
       copyFrom(
-        'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers) FROM STDIN',
+        'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers, add_row, remove_row) FROM STDIN',
       ),
     );
     const fields = destination.settings.fields as never;
-    const counts = { hashed: 0 };
-    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, counts), into);
-    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed: counts.hashed });
+    const counts = { hashed: 0, unchanged: 0 };
+    const plan = queueItemPlan(destination.batchSize);
+    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into);
+    const { hashed: customersHashed, unchanged } = counts;
+    const { adds, removes } = plan;
+    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed, adds, removes, unchanged });
+    await tx.query('UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3 WHERE id = $1', [
+      job.id,
+      adds + removes,
+      JSON.stringify(plan.items()),
+    ]);
+    if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
   } finally {
-    await source.query('RESET work_mem').catch(() => {});
+    await source.query('RESET work_mem; RESET jit').catch(() => {});
     source.release();
   }
   return 'IDENTIFY_AUDIENCES';
@@ -94,7 +110,8 @@ async function* hashRows(
   jobId: number,
   type: DestinationType,
   fields: never,
-  counts: { hashed: number },
+  plan: ReturnType<typeof queueItemPlan>,
+  counts: { hashed: number; unchanged: number },
 ): AsyncGenerator<string> {
   const options = fields ? { fields } : undefined;
   let out = '';
@@ -117,8 +134,14 @@ async function* hashRows(
     const json = JSON.stringify(identifiers);
     const digest = hash('sha1', json, 'base64');
     counts.hashed++;
-    const stale = staleIdentifiers(f[12] === 't', f[15] ?? null, identifiers);
-    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\n`;
+    const keep = f[12] === 't';
+    const stale = staleIdentifiers(keep, f[15] ?? null, identifiers);
+    const part = partInDiff({ keep, memberHash: f[13] ?? null, hash: digest, stale });
+    const customerId = Number(f[0]);
+    const addRow = part.add ? String(plan.number('ADD', customerId)) : '\\N';
+    const removeRow = part.remove ? String(plan.number('REMOVE', customerId)) : '\\N';
+    if (!part.add && !part.remove) counts.unchanged++;
+    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\t${addRow}\t${removeRow}\n`;
     if (out.length > 256 * 1024) {
       yield out;
       out = '';

@@ -189,10 +189,10 @@ async function main() {
       note('c');
       const c: ConversionsResult = await realtimeConversions(env, sizes.conversionRate, sizes.conversionSeconds);
       results.realtimeConversions = c;
-      console.log('conversions', c);
+      console.dir({ conversions: c }, { depth: 4 });
       rows.push({
         benchmark: `4. real-time conversions (${f(c.rate)}/s for ${c.seconds} s)`,
-        figure: `${f(c.achievedPerSecond)}/s sustained; p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms; lost ${c.missing}, doubled ${c.duplicated}, refused ${c.captureFailures}`,
+        figure: `${f(c.achievedPerSecond)}/s sustained; p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms; lost ${c.missing}, doubled ${c.duplicated}, refused ${c.captureFailures}; after a ${c.warmup.seconds} s warm-up (its p99 ${f(c.warmup.p99Ms)} ms)`,
         floor: `p99 ${f(c.floorP99Ms, 1)} ms (INSERT + POST)`,
         ratio: `${f(c.ratioP99, 1)}×`,
         target: '2,000/s, none lost or doubled, p99 ≤ 500 ms',

@@ -115,7 +115,7 @@ export async function startPaidsync(options: {
     }
     if (runWorker) {
       const pipeline = { pool: db.pool, boss: queue.boss, config, logger, cipher, networkPolicy, metrics };
-      await startWorkers(pipeline);
+      stops.push(await startWorkers(pipeline, liveEvents));
       stops.push(await startAlerting({ ctx: pipeline, liveEvents }));
     }
 

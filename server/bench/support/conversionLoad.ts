@@ -1,6 +1,9 @@
 // The load process of benchmark 4 (a child process, so its work is not the server's): calls
 // capturePaidResponse over HTTP at a fixed rate (open loop: a slow answer does not slow the sending)
-// and writes one line per event: eventId, the time it was sent (epoch ms), its answer time, ok.
+// and writes one line per event: eventId, the time it was sent (epoch ms), its answer time, ok, and
+// whether it was sent in the warm-up: `warmupSeconds` before the measured seconds, the rate rising
+// from nothing to `rate`, so a freshly started server's first seconds (its code not yet optimised by
+// V8, its connections not yet open) are not measured as the steady state's latency.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 
@@ -9,6 +12,7 @@ interface Options {
   key: string;
   rate: number;
   seconds: number;
+  warmupSeconds: number;
   prefix: string;
   out: string;
 }
@@ -48,7 +52,7 @@ let maxInFlight = 0;
 let failures = 0;
 let firstError: string | null = null;
 
-async function send(i: number) {
+async function send(i: number, warm: boolean) {
   const eventId = `${options.prefix}-${i}`;
   const sentAt = Date.now();
   inFlight++;
@@ -79,17 +83,34 @@ async function send(i: number) {
   }
   inFlight--;
   if (!ok) failures++;
-  lines.push(`${eventId}\t${sentAt}\t${Date.now() - sentAt}\t${ok ? 1 : 0}`);
+  lines.push(`${eventId}\t${sentAt}\t${Date.now() - sentAt}\t${ok ? 1 : 0}\t${warm ? 1 : 0}`);
 }
 
-const started = Date.now();
 let next = 0;
 const pending: Promise<void>[] = [];
+const warmupMs = (options.warmupSeconds ?? 0) * 1000;
+if (warmupMs > 0) {
+  // the rate rises linearly: events due by t are rate * t² / (2 * warmup)
+  const warmupTotal = Math.round((options.rate * options.warmupSeconds) / 2);
+  const warmStarted = Date.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const t = Date.now() - warmStarted;
+      const due = Math.min(warmupTotal, Math.floor((options.rate * t * t) / (2 * warmupMs * 1000)) + 1);
+      while (next < due) pending.push(send(next++, true));
+      if (next >= warmupTotal) return resolve();
+      setTimeout(tick, 2);
+    };
+    tick();
+  });
+}
+const warmed = next;
+const started = Date.now();
 await new Promise<void>((resolve) => {
   const tick = () => {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * options.rate) + 1);
-    while (next < due) pending.push(send(next++));
-    if (next >= total) return resolve();
+    const due = warmed + Math.min(total, Math.floor(((Date.now() - started) / 1000) * options.rate) + 1);
+    while (next < due) pending.push(send(next++, false));
+    if (next >= warmed + total) return resolve();
     setTimeout(tick, 2);
   };
   tick();

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
-function ticksOf(pid: number): number {
+export function ticksOf(pid: number): number {
   try {
     // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -23,7 +23,20 @@ export interface SyncJobSpec {
   audience: { scopeKey: string; name: string } | { id: number } | null;
 }
 
-export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: SyncJobSpec[]): Promise<number[]> {
+/** A caller that runs the jobs' first stage itself once this commits makes their queue jobs the
+ * backstop: due only `afterSeconds` later, with the ids it gives (one per spec), so it can delete
+ * them once it has run the stage (see startConversionBatcher.ts). */
+export interface FirstStageBackstop {
+  afterSeconds: number;
+  queueJobIds: string[];
+}
+
+export async function createSyncJobs(
+  boss: PgBoss,
+  tx: pg.PoolClient,
+  specs: SyncJobSpec[],
+  options: { backstop?: FirstStageBackstop } = {},
+): Promise<number[]> {
   const ids: number[] = [];
   for (const spec of specs) {
     let audienceId: number | null = null;
@@ -64,7 +77,10 @@ export async function createSyncJobs(boss: PgBoss, tx: pg.PoolClient, specs: Syn
   if (ids.length) {
     await boss.insert(
       QUEUES.stage,
-      ids.map((syncJobId) => ({ data: { syncJobId, stage: 'IDENTIFY_PAYLOAD' } })),
+      ids.map((syncJobId, i) => ({
+        data: { syncJobId, stage: 'IDENTIFY_PAYLOAD' },
+        ...(options.backstop && { id: options.backstop.queueJobIds[i], startAfter: options.backstop.afterSeconds }),
+      })),
       inTransaction(tx),
     );
   }

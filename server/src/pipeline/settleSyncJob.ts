@@ -15,7 +15,7 @@ import { inTransaction, QUEUES } from '../queue/queues.ts';
 
 export async function settleSyncJob(boss: PgBoss, tx: pg.PoolClient, syncJobId: number): Promise<void> {
   await tx.query('SELECT 1 FROM sync_jobs WHERE id = $1 FOR NO KEY UPDATE', [syncJobId]);
-  const { rows } = await tx.query<{ status: string }>(
+  const { rows } = await tx.query<{ status: string; sync_type: string }>(
     `WITH s AS (
        SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SENDING', 'RESENDING')) AS active,
               count(*) FILTER (WHERE status IN ('FAILED', 'WAITING_FOR_RETRY')) AS failed,
@@ -41,8 +41,11 @@ export async function settleSyncJob(boss: PgBoss, tx: pg.PoolClient, syncJobId: 
      WHERE j.id = $1 AND s.active = 0 AND j.stage = 'SYNC_MEMBERS'
        AND j.status IN ('RUNNING', 'FAILED', 'AWAITING_RESPONSE')
        AND (j.status <> 'FAILED' OR s.failed = 0 OR j.records_failed <> s.failed_records OR j.next_retry_at IS DISTINCT FROM s.next_retry)
-     RETURNING j.status`,
+     RETURNING j.status, j.sync_type`,
     [syncJobId],
   );
-  if (rows[0]?.status === 'COMPLETED') await boss.send(QUEUES.discardSyncRows, { syncJobId }, inTransaction(tx));
+  // an offline conversion job has no payload or staging rows (its deliveries are kept, for the statuses)
+  if (rows[0]?.status === 'COMPLETED' && rows[0].sync_type !== 'OFFLINE_CONVERSION') {
+    await boss.send(QUEUES.discardSyncRows, { syncJobId }, inTransaction(tx));
+  }
 }

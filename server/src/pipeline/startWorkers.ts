@@ -4,7 +4,9 @@ import { pruneApiCalls } from '../delivery/pruneApiCalls.ts';
 import { MAX_CONCURRENCY } from '../destinations/destinationSettings.ts';
 import { sweepExpiredIdempotencyKeys } from '../idempotency/sweepExpiredIdempotencyKeys.ts';
 import { QUEUES } from '../queue/queues.ts';
+import type { LiveEvents } from '../db/liveEvents.ts';
 import { batchConversions } from './conversions/batchConversions.ts';
+import { startConversionBatcher } from './conversions/startConversionBatcher.ts';
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
 import type { PipelineContext, Stage } from './pipelineContext.ts';
 import { discardSyncRows } from './discardSyncRows.ts';
@@ -23,7 +25,8 @@ const DESTINATION_CONCURRENCY = {
   tiers: Object.fromEntries(Array.from({ length: MAX_CONCURRENCY }, (_, i) => [String(i + 1), i + 1])),
 };
 
-export async function startWorkers(ctx: PipelineContext) {
+/** Returns what stops the in-process parts (the conversion batcher); pg-boss stops its own workers. */
+export async function startWorkers(ctx: PipelineContext, liveEvents: LiveEvents): Promise<() => Promise<void>> {
   const { boss, logger } = ctx;
   const fast = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 };
   // A pg-boss worker loop waits out its poll interval after every job, and only new jobs NOTIFY: a
@@ -62,10 +65,9 @@ export async function startWorkers(ctx: PipelineContext) {
     const result = await resendDueItems(ctx);
     if (result.resending || result.withdrawn) logger.info('retry schedule ran', result);
   });
-  // a batcher run is queued to start BATCH_LINGER_MS after the capture that woke it; NOTIFY fires at
-  // the send, before it is due, so the poll starts it: every half second (pg-boss's shortest), not five
-  await boss.work(QUEUES.batchConversions, { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 }, async () => {
-    await batchConversions(ctx);
+  // the sweep; captures are batched as they arrive by startConversionBatcher
+  await boss.work(QUEUES.batchConversions, fast, async () => {
+    while ((await batchConversions(ctx)).full);
   });
   await boss.work(QUEUES.piiAgent, async () => {
     const jobs = await runPiiUpdateAgent(ctx);
@@ -110,4 +112,5 @@ export async function startWorkers(ctx: PipelineContext) {
     if (swept) logger.info('expired idempotency keys swept', { keys: swept });
   });
   await boss.schedule(QUEUES.sweepIdempotencyKeys, '*/10 * * * *', {}, { key: 'sweep' });
+  return startConversionBatcher(ctx, liveEvents);
 }

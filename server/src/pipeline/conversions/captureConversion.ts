@@ -1,17 +1,16 @@
 // capturePaidResponse: the event is durable (committed) before the call returns; a second capture
 // with the same event id changes nothing and says so. When offline conversions are enabled the
-// batcher is woken to hand it to a job; a capture made while they are disabled is kept with the
+// worker's batcher hands it to a job: the commit's live event wakes it (startConversionBatcher.ts),
+// so the capture needs no second statement; a capture made while they are disabled is kept with the
 // status OFFLINE_CONVERSION_DISABLED, which no batcher takes (seeds/000: a job is created only when
 // the capture runs while offline conversion is enabled); pushHistoricalConversions can send it.
 //
-// Captures arriving together share one INSERT (one commit, one wake of the batcher): while one
-// statement is in flight, the captures that arrive queue up and go in the next. Every commit of a
-// capture also NOTIFYs (the live conversion events), and PostgreSQL serialises notifying commits,
-// WAL flush included, so one commit per capture capped the rate at a few hundred a second; grouped,
-// each caller still gets its answer only once its own row is committed.
+// Captures arriving together share one INSERT (one commit): while one statement is in flight, the
+// captures that arrive queue up and go in the next. Every commit of a capture also NOTIFYs (the live
+// conversion events), and PostgreSQL serialises notifying commits, WAL flush included, so one commit
+// per capture capped the rate at a few hundred a second; grouped, each caller still gets its answer
+// only once its own row is committed.
 import type pg from 'pg';
-import type { PgBoss } from 'pg-boss';
-import { QUEUES } from '../../queue/queues.ts';
 
 export interface CapturedConversion {
   eventId: string;
@@ -23,7 +22,7 @@ export interface CapturedConversion {
   currency: string | null;
 }
 
-type Deps = { pool: pg.Pool; boss: PgBoss };
+type Deps = { pool: pg.Pool };
 type Result = { id: number; duplicate: boolean };
 interface Waiting {
   event: CapturedConversion;
@@ -52,7 +51,7 @@ async function drain(deps: Deps, group: { waiting: Waiting[]; running: boolean }
   try {
     while (group.waiting.length) {
       const batch = group.waiting.splice(0, MAX_GROUP);
-      let results: Array<Result & { wake: boolean }>;
+      let results: Result[];
       try {
         results = await insertEvents(
           deps,
@@ -66,32 +65,19 @@ async function drain(deps: Deps, group: { waiting: Waiting[]; running: boolean }
         }
         // one capture with a value PostgreSQL refuses must not fail the others: each goes on its own
         for (const w of batch) {
-          await insertEvents(deps, [w.event]).then((r) => settle(deps, [w], r), w.reject);
+          await insertEvents(deps, [w.event]).then(([r]) => w.resolve(r!), w.reject);
         }
         continue;
       }
-      await settle(deps, batch, results);
+      batch.forEach((w, i) => w.resolve(results[i]!));
     }
   } finally {
     group.running = false;
   }
 }
 
-/** Answers each caller; when the batcher must be woken and cannot be, the captures that needed it
- * fail (their events are committed: a retry by the client answers `duplicate`, as before). */
-async function settle(deps: Deps, batch: Waiting[], results: Array<Result & { wake: boolean }>) {
-  const wakers = results.some((r) => r.wake);
-  let wakeError: unknown = null;
-  if (wakers) await wakeConversionBatcher(deps.boss).catch((error) => (wakeError = error ?? new Error('wake failed')));
-  batch.forEach((w, i) => {
-    const r = results[i]!;
-    if (r.wake && wakeError) w.reject(wakeError);
-    else w.resolve({ id: r.id, duplicate: r.duplicate });
-  });
-}
-
-async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<Array<Result & { wake: boolean }>> {
-  const { rows } = await deps.pool.query<{ n: string; id: number; inserted: boolean; offline: boolean }>(
+async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<Result[]> {
+  const { rows } = await deps.pool.query<{ n: string; id: number; inserted: boolean }>(
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::text[])
                 WITH ORDINALITY AS x(event_id, conversion_name, occurred_at, customer_external_id, click_id, value, currency, n)),
@@ -104,8 +90,7 @@ async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<A
          FROM input i ORDER BY i.n
        ON CONFLICT (event_id) DO NOTHING
        RETURNING id, event_id)
-     SELECT i.n, COALESCE(ins.id, e.id) AS id, ins.id IS NOT NULL AS inserted,
-            COALESCE((SELECT offline_conversions_enabled FROM paid_configuration WHERE id = 1), false) AS offline
+     SELECT i.n, COALESCE(ins.id, e.id) AS id, ins.id IS NOT NULL AS inserted
        FROM input i
        LEFT JOIN inserted ins ON ins.event_id = i.event_id
        LEFT JOIN conversion_events e ON ins.id IS NULL AND e.event_id = i.event_id
@@ -125,19 +110,6 @@ async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<A
   return rows.map((row) => {
     const inserted = row.inserted && !seen.has(row.id);
     seen.add(row.id);
-    return { id: row.id, duplicate: !inserted, wake: inserted && row.offline };
+    return { id: row.id, duplicate: !inserted };
   });
-}
-
-/**
- * How long a woken batcher waits for more captures. Run at once, a steady stream of captures made a
- * job of a few dozen events every 30 ms, and the pipeline's stages, not the network, held the events
- * back for seconds; lingering this long makes a job of several hundred events at 2,000 a second.
- */
-export const BATCH_LINGER_MS = 250;
-
-/** At most one batcher run is queued at a time; events captured meanwhile join its batch. */
-export async function wakeConversionBatcher(boss: PgBoss, options: { lingerMs?: number } = {}) {
-  const lingerMs = options.lingerMs ?? BATCH_LINGER_MS;
-  await boss.send(QUEUES.batchConversions, {}, { singletonKey: 'batch-conversions', startAfter: new Date(Date.now() + lingerMs) });
 }

@@ -5,6 +5,7 @@ import { retryRefusal } from '../../pipeline/retryRule.ts';
 import { canWithdraw } from '../../pipeline/withdrawSyncJob.ts';
 import { countSyncJobs } from '../../syncJobs/countSyncJobs.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
+import { readSyncJob } from '../../syncJobs/readSyncJob.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -335,7 +336,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const loadJob = sharedLoader<{ id: number }, SyncJob>((event, ctx) => ctx.prisma.syncJob.findUnique({ where: { id: event.id } }));
+const loadJob = sharedLoader<{ id: number }, SyncJob>((event, ctx) => readSyncJob(ctx.pool, event.id));
 
 builder.subscriptionFields((t) => ({
   syncJobUpdated: t.field({

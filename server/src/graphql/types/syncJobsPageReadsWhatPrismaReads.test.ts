@@ -1,12 +1,13 @@
 // The dashboard's syncJobs page is read by one pg statement (listSyncJobs) instead of Prisma's
-// findMany. Pothos resolves every field from those rows, so they must be exactly what findMany with
-// `include` returns: same fields, same values, same types (Dates, parsed JSON, arrays). And through
-// the API both paths (pg for the dashboard's selection, Prisma for any other) answer alike and page
+// findMany, and a live event's job by readSyncJob instead of findUnique. Pothos resolves every field
+// from those rows, so they must be exactly what findMany with `include` returns: same fields, same
+// values, same types (Dates, parsed JSON, arrays). And through the API both paths (pg for the dashboard's selection, Prisma for any other) answer alike and page
 // by keyset: newest first, and a cursor whose job was deleted still pages on.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
+import { readSyncJob } from '../../syncJobs/readSyncJob.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
 
 let t: TestApp;
@@ -94,6 +95,13 @@ describe('listSyncJobs', () => {
         }
       }
     }
+  });
+
+  it("reads one job (a live event's) exactly as Prisma findUnique does, and null for none", async () => {
+    for (const id of ids) {
+      expect(await readSyncJob(pool, id), `job ${id}`).toStrictEqual(await t.app.services.prisma.syncJob.findUnique({ where: { id } }));
+    }
+    expect(await readSyncJob(pool, 2_000_000_000)).toBeNull();
   });
 
   it('counts the total in the same statement, also for an empty page', async () => {

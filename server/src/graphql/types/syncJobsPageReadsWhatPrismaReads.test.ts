@@ -1,8 +1,9 @@
 // The dashboard's syncJobs page is read by one pg statement (listSyncJobs) instead of Prisma's
 // findMany, and a live event's job by readSyncJob instead of findUnique. Pothos resolves every field
 // from those rows, so they must be exactly what findMany with `include` returns: same fields, same
-// values, same types (Dates, parsed JSON, arrays). And through the API both paths (pg for the dashboard's selection, Prisma for any other) answer alike and page
-// by keyset: newest first, and a cursor whose job was deleted still pages on.
+// values, same types (Dates, parsed JSON, arrays). And through the API both paths (pg for the
+// dashboard's selection, Prisma for any other) answer alike and page by keyset: newest first, and a
+// cursor whose job was deleted still pages on.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';

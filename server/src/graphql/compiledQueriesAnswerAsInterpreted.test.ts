@@ -69,6 +69,7 @@ const DASHBOARD = `query SyncJobs($filter: SyncJobFilter, $first: Int!, $after: 
 describe('a query compiled on its second run', () => {
   it("answers the dashboard's page, each filter and the next page, as interpreted", async () => {
     const first = await thrice(DASHBOARD, { first: 7 });
+    expect(first.errors, 'no errors').toBeUndefined();
     expect(first.data.syncJobs.edges).toHaveLength(7);
     expect(first.data.syncJobs.totalCount).toBe(30);
     await thrice(DASHBOARD, { first: 7, after: first.data.syncJobs.pageInfo.endCursor });

@@ -361,10 +361,20 @@ builder.subscriptionFields((t) => ({
  * that lookup cost more than the rest of the row). Every other SyncJob resolves as Pothos planned.
  */
 export function pageRelationsResolvedDirectly(schema: GraphQLSchema) {
-  const fields = (schema.getType('SyncJob') as GraphQLObjectType).getFields();
+  const type = schema.getType('SyncJob') as GraphQLObjectType;
+  const fields = type.getFields();
   for (const name of PG_PATH_RELATIONS) {
     const field = fields[name]!;
+    // the planned resolver is skipped: it must not be where an auth check runs
+    if (hasAuthScopes(type.extensions) || hasAuthScopes(field.extensions)) {
+      throw new Error(`SyncJob.${name} has auth scopes: pageRelationsResolvedDirectly would skip them`);
+    }
     const planned = field.resolve!;
     field.resolve = (job, args, ctx, info) => (pageRows.has(job) ? (job as Record<string, unknown>)[name] : planned(job, args, ctx, info));
   }
+}
+
+function hasAuthScopes(extensions: Record<string, unknown> | null | undefined) {
+  const options = extensions?.pothosOptions as { authScopes?: unknown; grantScopes?: unknown } | undefined;
+  return options?.authScopes !== undefined || options?.grantScopes !== undefined;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
 import { readSyncJob } from '../../syncJobs/readSyncJob.ts';
+import { JOB_FIELDS_LEFT_OUT } from '../../syncJobs/syncJobRows.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
 
 let t: TestApp;
@@ -66,6 +67,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** A Prisma row without the fields listSyncJobs and readSyncJob leave out (pipeline state). */
+function readByTheApi<T extends object>(job: T): T {
+  const read = { ...job } as Record<string, unknown>;
+  for (const field of JOB_FIELDS_LEFT_OUT) delete read[field];
+  return read as T;
+}
+
 describe('listSyncJobs', () => {
   const wheres: SyncJobWhere[] = [
     {},
@@ -92,7 +100,7 @@ describe('listSyncJobs', () => {
           });
           const what = `where ${JSON.stringify(where)}, include ${JSON.stringify(include)}, before ${beforeId ?? '—'}`;
           expect(expected.length, `${what}: the data has jobs to compare`).toBeGreaterThan(0);
-          expect(jobs, `${what}: the same rows, fields and values as Prisma`).toStrictEqual(expected);
+          expect(jobs, `${what}: the same rows, fields and values as Prisma`).toStrictEqual(expected.map(readByTheApi));
         }
       }
     }
@@ -100,7 +108,8 @@ describe('listSyncJobs', () => {
 
   it("reads one job (a live event's) exactly as Prisma findUnique does, and null for none", async () => {
     for (const id of ids) {
-      expect(await readSyncJob(pool, id), `job ${id}`).toStrictEqual(await t.app.services.prisma.syncJob.findUnique({ where: { id } }));
+      const expected = await t.app.services.prisma.syncJob.findUnique({ where: { id } });
+      expect(await readSyncJob(pool, id), `job ${id}`).toStrictEqual(readByTheApi(expected!));
     }
     expect(await readSyncJob(pool, 2_000_000_000)).toBeNull();
   });

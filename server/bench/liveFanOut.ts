@@ -4,6 +4,7 @@
 // bare WebSocket clients, time to the last receipt.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
+import { countCpu } from './support/cpuTime.ts';
 import { percentile, sleep, type BenchEnvironment } from './support/environment.ts';
 
 export interface FanOutResult {
@@ -12,6 +13,10 @@ export interface FanOutResult {
   lastP50Ms: number;
   lastP99Ms: number;
   deliveryP99Ms: number;
+  /** from sending the mutation to its answer: the part of each round before the job's first event that is not fan-out */
+  mutationP50Ms: number;
+  /** the API process's CPU per change while the rounds ran (a change's later updates fan out too) */
+  apiCpuMsPerRound: number;
   floorLastP50Ms: number;
   floorLastP99Ms: number;
   ratioP99: number;
@@ -65,12 +70,15 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
 
   const lasts: number[] = [];
   const deliveries: number[] = [];
+  const answers: number[] = [];
+  const cpu = countCpu({ api: env.api.pid!, worker: env.worker.pid! });
   try {
     for (let r = 0; r < rounds; r++) {
       const t0 = Date.now();
       const { triggerSegmentSync } = await env.ok(`mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }`, {
         s: createSegment.id,
       });
+      answers.push(Date.now() - t0);
       const id = triggerSegmentSync[0].id as string;
       const until = Date.now() + 10_000;
       while (seen.some((m) => !m.has(id)) && Date.now() < until) await sleep(5);
@@ -84,6 +92,8 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   } finally {
     for (const client of clients) await client.dispose();
   }
+  const apiCpuSeconds = cpu.stop().api;
+  answers.sort((a, b) => a - b);
   lasts.sort((a, b) => a - b);
   deliveries.sort((a, b) => a - b);
   const floor = await broadcastFloor(subscribers, rounds);
@@ -94,6 +104,8 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
     lastP50Ms: percentile(lasts, 50),
     lastP99Ms: p99,
     deliveryP99Ms: percentile(deliveries, 99),
+    mutationP50Ms: percentile(answers, 50),
+    apiCpuMsPerRound: Math.round((apiCpuSeconds * 1000) / rounds),
     floorLastP50Ms: floor.p50,
     floorLastP99Ms: floor.p99,
     ratioP99: p99 / Math.max(floor.p99, 1),

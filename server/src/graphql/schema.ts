@@ -4,7 +4,7 @@ import './types/destination.ts';
 import './types/customer.ts';
 import './types/segment.ts';
 import './types/queueItem.ts';
-import './types/syncJob.ts';
+import { pageRelationsResolvedDirectly } from './types/syncJob.ts';
 import './types/conversionEvent.ts';
 import './types/apiCall.ts';
 import './types/syncJobActions.ts';
@@ -17,3 +17,4 @@ import './types/customerTrace.ts';
 import './types/alertRule.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
+pageRelationsResolvedDirectly(schema);

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { bearerToken, type Principal } from '../auth/apiKeys.ts';
 import { unauthenticatedMessage, useAuthenticateFirst } from './authenticateFirst.ts';
 import { useBoundedParsing } from './boundedParsing.ts';
+import { useCompiledQueries } from './compiledQueries.ts';
 import type { GraphQLContext, Services } from './context.ts';
 import { normalizeErrors } from './errorCodes.ts';
 import {
@@ -103,6 +104,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       limits,
       rateLimit,
       useIdempotencyKeys({ pool: services.pool, logger: services.logger }),
+      useCompiledQueries({
+        onRefused: (operation) => services.logger.warn('graphql-jit could not compile a query; it runs interpreted', { operation }),
+      }),
       errorCodes,
       // one execution per event for subscribers of the same operation, variables and role
       useSharedEventExecution(),

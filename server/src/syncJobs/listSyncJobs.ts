@@ -6,8 +6,9 @@
 // page (query compilation, three statements); this well under one. Rows come back in Prisma's shape
 // (field names, Dates, parsed JSON), so Pothos resolves the nested fields from them as from a
 // findMany with `include`; a test holds the two equal.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Destination, Segment, SyncJob } from '../generated/prisma/client.ts';
+import { DESTINATION, JOB, SEGMENT, select, toObject, types } from './syncJobRows.ts';
 import { totalSql } from './countSyncJobs.ts';
 import { syncJobConditions, type SyncJobWhere } from './syncJobWhere.ts';
 
@@ -20,78 +21,6 @@ export interface SyncJobPage {
   beforeId?: number;
   include: { destination?: boolean; segment?: boolean };
   withTotalCount?: boolean;
-}
-
-// [column, Prisma field, is JSON] in select order
-type Columns = ReadonlyArray<readonly [string, string, boolean?]>;
-const JOB: Columns = [
-  ['id', 'id'],
-  ['status', 'status'],
-  ['stage', 'stage'],
-  ['destination_id', 'destinationId'],
-  ['destination_type', 'destinationType'],
-  ['sync_type', 'syncType'],
-  ['triggered_by', 'triggeredBy'],
-  ['issue', 'issue'],
-  ['group_name', 'group'],
-  ['segment_id', 'segmentId'],
-  ['audience_id', 'audienceId'],
-  ['scope_key', 'scopeKey'],
-  ['customer_external_ids', 'customerExternalIds'],
-  ['full_diff', 'fullDiff'],
-  ['started_at', 'startedAt'],
-  ['ended_at', 'endedAt'],
-  ['next_retry_at', 'nextRetryAt'],
-  ['failure_layer', 'failureLayer'],
-  ['error', 'error'],
-  ['dry_run', 'dryRun'],
-  ['dry_run_sample', 'dryRunSample', true],
-  ['parent_id', 'parentId'],
-  ['source', 'source'],
-  ['records_total', 'recordsTotal'],
-  ['records_added', 'recordsAdded'],
-  ['records_removed', 'recordsRemoved'],
-  ['records_rejected', 'recordsRejected'],
-  ['records_failed', 'recordsFailed'],
-  ['created_at', 'createdAt'],
-  ['updated_at', 'updatedAt'],
-];
-const DESTINATION: Columns = [
-  ['id', 'id'],
-  ['name', 'name'],
-  ['type', 'type'],
-  ['settings', 'settings', true],
-  ['credentials_encrypted', 'credentialsEncrypted'],
-  ['enabled', 'enabled'],
-  ['created_at', 'createdAt'],
-  ['updated_at', 'updatedAt'],
-];
-const SEGMENT: Columns = [
-  ['id', 'id'],
-  ['name', 'name'],
-  ['paid_sync_enabled', 'paidSyncEnabled'],
-  ['criteria', 'criteria', true],
-  ['schedule', 'schedule'],
-  ['created_at', 'createdAt'],
-  ['updated_at', 'updatedAt'],
-];
-const select = (alias: string, columns: Columns) => columns.map(([column]) => `${alias}.${column}`).join(', ');
-
-// jsonb arrives as text and is parsed here: a destination's settings once per page, not once per row
-const JSONB = 3802;
-const types = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === JSONB ? (text: string) => text : pg.types.getTypeParser(oid, format),
-};
-
-function toObject(row: unknown[], at: number, columns: Columns): Record<string, unknown> {
-  const object: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const [, field, json] = columns[i]!;
-    const value = row[at + i];
-    object[field] = json && value !== null ? JSON.parse(value as string) : value;
-  }
-  return object;
 }
 
 export async function listSyncJobs(

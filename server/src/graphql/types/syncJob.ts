@@ -1,10 +1,11 @@
-import { Kind, type GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { FailureLayer, SyncJobStatus, SyncStage, SyncType } from '../../generated/prisma/enums.ts';
 import type { Prisma, SyncJob } from '../../generated/prisma/client.ts';
 import { retryRefusal } from '../../pipeline/retryRule.ts';
 import { canWithdraw } from '../../pipeline/withdrawSyncJob.ts';
 import { countSyncJobs } from '../../syncJobs/countSyncJobs.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
+import { readSyncJob } from '../../syncJobs/readSyncJob.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -153,7 +154,8 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     error: t.exposeString('error', { nullable: true, description: 'Why it failed (no PII or secrets); null unless FAILED.' }),
     canRetry: t.boolean({
       description: 'exactly when retrySyncJob would accept this job now',
-      select: { id: true, status: true, failureLayer: true, syncType: true, scopeKey: true },
+      // no `select`: SyncJob loads every scalar (include mode), and a field with one runs through
+      // Pothos' per-row loader lookup, a measurable part of the dashboard's page of 50
       resolve: (job, _args, ctx) => {
         const refusal = retryRefusal(ctx.prisma, job);
         return refusal instanceof Promise ? refusal.then((r) => r === null) : refusal === null;
@@ -161,14 +163,12 @@ export const SyncJobRef = builder.prismaNode('SyncJob', {
     }),
     canWithdraw: t.boolean({
       description: 'exactly when withdrawSyncJob would accept this job now (it has not finished)',
-      select: { status: true },
       resolve: (job) => canWithdraw(job.status),
     }),
     source: t.field({
       type: RealtimeSource,
       nullable: true,
       description: 'for a real-time request: whether a real-time container or a real-time event made it',
-      select: { source: true },
       resolve: (job) => job.source as (typeof REALTIME_SOURCES)[number] | null,
     }),
     dryRun: t.exposeBoolean('dryRun', { description: 'A dry run computes the diff (stages 1 and 2) and sends nothing.' }),
@@ -269,6 +269,9 @@ interface ConnectionQuery {
 
 const PG_PATH_RELATIONS = new Set(['destination', 'segment']);
 
+// the rows listSyncJobs read, which carry their destination and segment already (see pageRelationsResolvedDirectly)
+const pageRows = new WeakSet<object>();
+
 // totalCount counted by the page's own statement, by the field's args (the same object reaches
 // `resolve` and `totalCount`); absent, totalCount asks countSyncJobs itself
 const countedWithPage = new WeakMap<object, Promise<number>>();
@@ -302,7 +305,10 @@ function syncJobsPage(ctx: GraphQLContext, query: ConnectionQuery, args: object,
       count.catch(() => {}); // a failed page fails the field; its count must not go unhandled
       countedWithPage.set(args, count);
     }
-    return page.then((result) => result.jobs);
+    return page.then((result) => {
+      for (const job of result.jobs) pageRows.add(job);
+      return result.jobs;
+    });
   }
   const { cursor: _cursor, skip: _skip, ...rest } = query;
   const keyset = cursorId != null ? { id: query.take > 0 ? { lt: cursorId } : { gt: cursorId } } : {};
@@ -330,7 +336,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const loadJob = sharedLoader<{ id: number }, SyncJob>((event, ctx) => ctx.prisma.syncJob.findUnique({ where: { id: event.id } }));
+const loadJob = sharedLoader<{ id: number }, SyncJob>((event, ctx) => readSyncJob(ctx.pool, event.id));
 
 builder.subscriptionFields((t) => ({
   syncJobUpdated: t.field({
@@ -347,3 +353,28 @@ builder.subscriptionFields((t) => ({
     resolve: (job) => job,
   }),
 }));
+
+/**
+ * A page row from listSyncJobs holds its destination and segment as loaded: for it, these two fields
+ * return them directly instead of through Pothos' relation resolver, which looks the field's loader
+ * mapping up by response path on every row (under graphql-jit, whose paths are new objects per call,
+ * that lookup cost more than the rest of the row). Every other SyncJob resolves as Pothos planned.
+ */
+export function pageRelationsResolvedDirectly(schema: GraphQLSchema) {
+  const type = schema.getType('SyncJob') as GraphQLObjectType;
+  const fields = type.getFields();
+  for (const name of PG_PATH_RELATIONS) {
+    const field = fields[name]!;
+    // the planned resolver is skipped: it must not be where an auth check runs
+    if (hasAuthScopes(type.extensions) || hasAuthScopes(field.extensions)) {
+      throw new Error(`SyncJob.${name} has auth scopes: pageRelationsResolvedDirectly would skip them`);
+    }
+    const planned = field.resolve!;
+    field.resolve = (job, args, ctx, info) => (pageRows.has(job) ? (job as Record<string, unknown>)[name] : planned(job, args, ctx, info));
+  }
+}
+
+function hasAuthScopes(extensions: Record<string, unknown> | null | undefined) {
+  const options = extensions?.pothosOptions as { authScopes?: unknown; grantScopes?: unknown } | undefined;
+  return options?.authScopes !== undefined || options?.grantScopes !== undefined;
+}

@@ -1,12 +1,15 @@
 // The dashboard's syncJobs page is read by one pg statement (listSyncJobs) instead of Prisma's
-// findMany. Pothos resolves every field from those rows, so they must be exactly what findMany with
-// `include` returns: same fields, same values, same types (Dates, parsed JSON, arrays). And through
-// the API both paths (pg for the dashboard's selection, Prisma for any other) answer alike and page
-// by keyset: newest first, and a cursor whose job was deleted still pages on.
+// findMany, and a live event's job by readSyncJob instead of findUnique. Pothos resolves every field
+// from those rows, so they must be exactly what findMany with `include` returns: same fields, same
+// values, same types (Dates, parsed JSON, arrays). And through the API both paths (pg for the
+// dashboard's selection, Prisma for any other) answer alike and page by keyset: newest first, and a
+// cursor whose job was deleted still pages on.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/testApp.ts';
 import { listSyncJobs } from '../../syncJobs/listSyncJobs.ts';
+import { readSyncJob } from '../../syncJobs/readSyncJob.ts';
+import { JOB_FIELDS_LEFT_OUT } from '../../syncJobs/syncJobRows.ts';
 import type { SyncJobWhere } from '../../syncJobs/syncJobWhere.ts';
 
 let t: TestApp;
@@ -64,6 +67,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** A Prisma row without the fields listSyncJobs and readSyncJob leave out (pipeline state). */
+function readByTheApi<T extends object>(job: T): T {
+  const read = { ...job } as Record<string, unknown>;
+  for (const field of JOB_FIELDS_LEFT_OUT) delete read[field];
+  return read as T;
+}
+
 describe('listSyncJobs', () => {
   const wheres: SyncJobWhere[] = [
     {},
@@ -90,10 +100,18 @@ describe('listSyncJobs', () => {
           });
           const what = `where ${JSON.stringify(where)}, include ${JSON.stringify(include)}, before ${beforeId ?? '—'}`;
           expect(expected.length, `${what}: the data has jobs to compare`).toBeGreaterThan(0);
-          expect(jobs, `${what}: the same rows, fields and values as Prisma`).toStrictEqual(expected);
+          expect(jobs, `${what}: the same rows, fields and values as Prisma`).toStrictEqual(expected.map(readByTheApi));
         }
       }
     }
+  });
+
+  it("reads one job (a live event's) exactly as Prisma findUnique does, and null for none", async () => {
+    for (const id of ids) {
+      const expected = await t.app.services.prisma.syncJob.findUnique({ where: { id } });
+      expect(await readSyncJob(pool, id), `job ${id}`).toStrictEqual(readByTheApi(expected!));
+    }
+    expect(await readSyncJob(pool, 2_000_000_000)).toBeNull();
   });
 
   it('counts the total in the same statement, also for an empty page', async () => {

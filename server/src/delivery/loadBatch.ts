@@ -25,8 +25,12 @@ export async function loadMemberBatch(db: pg.Pool, item: ClaimedItem): Promise<A
 /** SQL over payload rows (alias `p`) for the rows of a membership item; parameters $1–$4 are
  * itemRowParams(item). By the payload's key (job, customer range), then the item's row numbers. */
 export function itemRows(p: string, operation: 'ADD' | 'REMOVE'): string {
-  const row = operation === 'ADD' ? `${p}.add_row` : `${p}.remove_row`;
-  return `${p}.sync_job_id = $1 AND ${p}.customer_id BETWEEN $2 AND $3 AND ${row} BETWEEN $4 AND $4 + $5 - 1`;
+  return `${p}.sync_job_id = $1 AND ${p}.customer_id BETWEEN $2 AND $3 AND ${operationRow(p, operation)} BETWEEN $4 AND $4 + $5 - 1`;
+}
+
+/** The payload column numbering a row among the job's adds or removes (null when it is not one). */
+export function operationRow(p: string, operation: 'ADD' | 'REMOVE'): string {
+  return operation === 'ADD' ? `${p}.add_row` : `${p}.remove_row`;
 }
 
 export function itemRowParams(item: ClaimedItem): number[] {

@@ -7,6 +7,7 @@
 //   the destination is sent): nothing is sent, their membership learns the new PII version.
 // Stage 1 only reads a leaving customer when it is a member, so "not kept" means "remove".
 import type pg from 'pg';
+import { operationRow } from '../delivery/loadBatch.ts';
 import type { SyncJobRow } from './pipelineContext.ts';
 
 export function partInDiff(row: { keep: boolean; memberHash: string | null; hash: string; stale: string | null }): {
@@ -19,7 +20,7 @@ export function partInDiff(row: { keep: boolean; memberHash: string | null; hash
 
 /** SQL over a job's payload rows (alias p): the rows an ADD or a REMOVE item sends. */
 export function inOperation(operation: 'ADD' | 'REMOVE'): string {
-  return operation === 'ADD' ? 'p.add_row IS NOT NULL' : 'p.remove_row IS NOT NULL';
+  return `${operationRow('p', operation)} IS NOT NULL`;
 }
 
 /** Kept members sent nothing new learn the PII version they were hashed from, so the next run need

@@ -63,8 +63,9 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
   const source = await ctx.pool.connect();
   try {
-    // joining a million customers to a million memberships: with the default 4 MB the hash join
-    // spills to temporary files in batches; this one query may use more, once
+    // joining a million customers to a million memberships in customer order: a merge join of the
+    // two keys, or a hash join and a sort, which with the default 4 MB spill to temporary files;
+    // this one query may use more, once
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // a million-row plan crosses the JIT thresholds; compiling it took longer than it saved
     await source.query('SET jit = off');

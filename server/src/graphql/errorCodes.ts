@@ -19,29 +19,25 @@ export function normalizeError(error: GraphQLError): GraphQLError {
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     // a coded error can still quote the request (a custom scalar's refusal inside a variable's)
     const message = withoutQuotedValues(error.message);
-    return message === error.message
-      ? error
-      : new GraphQLError(message, {
-          nodes: error.nodes,
-          source: error.source,
-          positions: error.positions,
-          path: error.path,
-          originalError: error.originalError,
-          extensions: error.extensions,
-        });
+    return message === error.message ? error : remadeError(error, { message });
   }
   // a code-less error raised while a field resolved would be a fault of ours, not the client's: left
   // as it is so tests see it
   if (code === undefined && error.path) return error;
   const extensions: Record<string, unknown> = { ...error.extensions, code: 'BAD_USER_INPUT' };
   if (typeof code === 'string') extensions.reason = code;
-  return new GraphQLError(withoutQuotedValues(error.message), {
+  return remadeError(error, { message: withoutQuotedValues(error.message), extensions });
+}
+
+/** The same error where it was (nodes, path, original), with another message or other extensions. */
+export function remadeError(error: GraphQLError, changes: { message?: string; extensions?: GraphQLError['extensions'] }): GraphQLError {
+  return new GraphQLError(changes.message ?? error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions,
+    extensions: changes.extensions ?? error.extensions,
   });
 }
 

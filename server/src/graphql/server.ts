@@ -10,7 +10,7 @@ import { unauthenticatedMessage, useAuthenticateFirst } from './authenticateFirs
 import { useBoundedParsing } from './boundedParsing.ts';
 import { useCompiledQueries } from './compiledQueries.ts';
 import type { GraphQLContext, Services } from './context.ts';
-import { normalizeErrors } from './errorCodes.ts';
+import { normalizeErrors, remadeError } from './errorCodes.ts';
 import {
   aliasLimitRule,
   costLimitRule,
@@ -175,14 +175,7 @@ function clientMistakeOrMasked(error: unknown, message: string, isDev?: boolean)
 function withoutHttp(error: GraphQLError): GraphQLError {
   if (!error.extensions?.http) return error;
   const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions,
-  });
+  return remadeError(error, { extensions });
 }
 
 /** graphql-ws on the HTTP server's upgrade path, executing through yoga's envelop (same plugins). */

@@ -44,7 +44,7 @@ export async function settleSyncJob(boss: PgBoss, tx: pg.PoolClient, syncJobId: 
      RETURNING j.status, j.sync_type`,
     [syncJobId],
   );
-  // an offline conversion job has no payload or staging rows (its deliveries are kept, for the statuses)
+  // an offline conversion job has no payload rows to discard (its deliveries are kept, for the statuses)
   if (rows[0]?.status === 'COMPLETED' && rows[0].sync_type !== 'OFFLINE_CONVERSION') {
     await boss.send(QUEUES.discardSyncRows, { syncJobId }, inTransaction(tx));
   }

@@ -24,7 +24,7 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   /** the previous run's jobs' stages */
-  let staging: Promise<unknown> = Promise.resolve();
+  let stagesRunning: Promise<unknown> = Promise.resolve();
   let wanted = false;
   let lastRunAt = 0;
   let stopped = false;
@@ -49,8 +49,8 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
     // hop; their queued first stage is the backstop, deleted once they ran (a no-op should it come
     // anyway). The next batch is taken while they run, but its stages wait for these: while the
     // stages are the slower part, captures arriving meanwhile make the next job bigger, not the jobs more.
-    await staging;
-    staging = (async () => {
+    await stagesRunning;
+    stagesRunning = (async () => {
       const ran = await Promise.all(
         jobIds.map((syncJobId) =>
           runStage(ctx, { syncJobId, stage: 'IDENTIFY_PAYLOAD' }, { final: false }).then(
@@ -91,6 +91,6 @@ export function startConversionBatcher(ctx: PipelineContext, liveEvents: LiveEve
     offReconnect();
     if (timer) clearTimeout(timer);
     await running;
-    await staging;
+    await stagesRunning;
   };
 }

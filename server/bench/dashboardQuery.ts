@@ -31,6 +31,9 @@ export interface DashboardResult {
   /** the API process's CPU per request while the timed requests (with totalCount) ran: steadier than
    * the latencies when other work shares the machine */
   apiCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+  /** the load generator's own (this process): it shares the two cores with what it measures */
+  clientCpuMsPerRequest: number;
   floorP50Ms: number;
   floorP99Ms: number;
   ratioP99: number;
@@ -84,7 +87,8 @@ export async function dashboardQuery(env: BenchEnvironment, jobs: number, second
   await underLoad(concurrency, 1, ask(true)); // warm-up
   const cpu = countCpu({ api: env.api.pid!, worker: env.worker.pid! });
   const times = await underLoad(concurrency, seconds, ask(true));
-  const apiCpuSeconds = cpu.stop().api;
+  const cpuSeconds = cpu.stop();
+  const perRequest = (seconds: number) => Math.round(((seconds * 1000) / times.length) * 100) / 100;
   const withoutCount = await underLoad(concurrency, Math.max(2, seconds / 2), ask(false));
   const floor = await underLoad(concurrency, Math.max(2, seconds / 2), async (i) => {
     await env.pool.query('SELECT * FROM sync_jobs WHERE sync_type = $1 ORDER BY id DESC LIMIT 51', [TYPES[i % TYPES.length]]);
@@ -97,7 +101,9 @@ export async function dashboardQuery(env: BenchEnvironment, jobs: number, second
     p50Ms: percentile(times, 50),
     p99Ms: p99,
     withoutTotalCountP99Ms: percentile(withoutCount, 99),
-    apiCpuMsPerRequest: Math.round(((apiCpuSeconds * 1000) / times.length) * 100) / 100,
+    apiCpuMsPerRequest: perRequest(cpuSeconds.api),
+    postgresCpuMsPerRequest: perRequest(cpuSeconds.postgres),
+    clientCpuMsPerRequest: perRequest(cpuSeconds.benchAndSimulator),
     floorP50Ms: percentile(floor, 50),
     floorP99Ms: percentile(floor, 99),
     ratioP99: p99 / percentile(floor, 99),

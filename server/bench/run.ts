@@ -235,7 +235,7 @@ async function main() {
       console.log('dashboard', d);
       rows.push({
         benchmark: `6. job list at ${f(d.jobs)} jobs (${d.concurrency} clients)`,
-        figure: `p50 ${f(d.p50Ms, 1)} ms, p99 ${f(d.p99Ms, 1)} ms (${f(d.withoutTotalCountP99Ms, 1)} without totalCount); API ${f(d.apiCpuMsPerRequest, 2)} ms CPU a request`,
+        figure: `p50 ${f(d.p50Ms, 1)} ms, p99 ${f(d.p99Ms, 1)} ms (${f(d.withoutTotalCountP99Ms, 1)} without totalCount); CPU a request: API ${f(d.apiCpuMsPerRequest, 2)} ms, PostgreSQL ${f(d.postgresCpuMsPerRequest, 2)} ms, client ${f(d.clientCpuMsPerRequest, 2)} ms`,
         floor: `p99 ${f(d.floorP99Ms, 1)} ms (the SQL alone)`,
         ratio: `${f(d.ratioP99, 1)}×`,
         target: 'p99 ≤ 12 ms',

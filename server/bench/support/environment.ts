@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +137,9 @@ export async function startEnvironment(name: string, options: { env?: Record<str
     await Promise.all([worker, api].map((child) => (child ? stopChild(child) : undefined)));
     await pool.end().catch(() => {});
     await sim.close().catch(() => {});
-    await database.drop().catch(() => {});
+    // BENCH_KEEP_DATABASE=1 leaves it for EXPLAIN and experiments afterwards
+    if (process.env.BENCH_KEEP_DATABASE === '1') note(`${name}: database kept at ${database.url}`);
+    else await database.drop().catch(() => {});
     await rm(dataDir, { recursive: true, force: true });
     note(`${name}: stopped`);
   };
@@ -156,14 +159,7 @@ export async function startEnvironment(name: string, options: { env?: Record<str
   }
 
   note(`${name}: ready`);
-  const gql: BenchEnvironment['gql'] = async (query, variables) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResult<any>;
-  };
+  const gql = graphQLClient(`${url}/graphql`, adminKey);
   const ok: BenchEnvironment['ok'] = async (query, variables) => {
     const result = await gql(query, variables);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors).slice(0, 2000)}`);
@@ -235,4 +231,39 @@ export async function waitForJob(env: BenchEnvironment, id: string, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`job ${id} did not finish within ${timeoutMs} ms: ${JSON.stringify(syncJob)}`);
     await sleep(50);
   }
+}
+
+/** POSTs GraphQL over node:http with kept-alive connections. The load generator shares the machine's
+ * two cores with what it measures: global fetch cost about twice the CPU a request. */
+function graphQLClient(url: string, apiKey: string): BenchEnvironment['gql'] {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const { hostname, port, pathname } = new URL(url);
+  return (query, variables) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ query, variables });
+      const request = http.request(
+        {
+          agent,
+          hostname,
+          port,
+          path: pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${apiKey}` },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch (error) {
+              reject(new Error(`HTTP ${response.statusCode}: not JSON (${(error as Error).message})`));
+            }
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
 }

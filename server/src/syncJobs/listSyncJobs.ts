@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { Destination, Segment, SyncJob } from '../generated/prisma/client.ts';
 import { DESTINATION, JOB, SEGMENT, select, toObject, types } from './syncJobRows.ts';
 import { totalSql } from './countSyncJobs.ts';
+import { preparedName } from '../db/preparedName.ts';
 import { syncJobConditions, type SyncJobWhere } from './syncJobWhere.ts';
 
 export type SyncJobWithRelations = SyncJob & { destination?: Destination; segment?: Segment | null };
@@ -48,7 +49,13 @@ export async function listSyncJobs(
              LEFT JOIN (${sql}) p ON true
             ORDER BY 2 DESC`;
   }
-  const { rows } = await db.query<unknown[]>({ text: sql, values: params, rowMode: 'array', types });
+  const { rows } = await db.query<unknown[]>({
+    name: preparedName('listSyncJobs', sql),
+    text: sql,
+    values: params,
+    rowMode: 'array',
+    types,
+  });
   const first = page.withTotalCount ? 1 : 0; // the total's column comes first
   const destinationAt = first + JOB.length;
   const segmentAt = destinationAt + (destination ? DESTINATION.length : 0);

@@ -77,8 +77,10 @@ async function drain(deps: Deps, group: { waiting: Waiting[]; running: boolean }
 }
 
 async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<Result[]> {
-  const { rows } = await deps.pool.query<{ n: string; id: number; inserted: boolean }>(
-    `WITH input AS (
+  const { rows } = await deps.pool.query<{ n: string; id: number; inserted: boolean }>({
+    // prepared: planned once per connection, not at every group of captures
+    name: 'captureConversions',
+    text: `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::text[])
                 WITH ORDINALITY AS x(event_id, conversion_name, occurred_at, customer_external_id, click_id, value, currency, n)),
      inserted AS (
@@ -95,7 +97,7 @@ async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<R
        LEFT JOIN inserted ins ON ins.event_id = i.event_id
        LEFT JOIN conversion_events e ON ins.id IS NULL AND e.event_id = i.event_id
       ORDER BY i.n`,
-    [
+    values: [
       events.map((e) => e.eventId),
       events.map((e) => e.conversionName),
       events.map((e) => e.occurredAt),
@@ -104,7 +106,7 @@ async function insertEvents(deps: Deps, events: CapturedConversion[]): Promise<R
       events.map((e) => e.value),
       events.map((e) => e.currency),
     ],
-  );
+  });
   // the same event id twice in one group: the first is the capture, the second its duplicate
   const seen = new Set<number>();
   return rows.map((row) => {

@@ -5,7 +5,7 @@
 // from nothing to `rate`, so a freshly started server's first seconds (its code not yet optimised by
 // V8, its connections not yet open) are not measured as the steady state's latency.
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { graphQLPoster } from './graphQLPoster.ts';
 
 interface Options {
   url: string;
@@ -18,31 +18,7 @@ interface Options {
 }
 
 const options = JSON.parse(process.argv[2]!) as Options;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const target = new URL(`${options.url}/graphql`);
-
-function post(body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${options.key}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = graphQLPoster({ url: `${options.url}/graphql`, apiKey: options.key, maxSockets: 256 });
 
 const MUTATION = 'mutation($i: CapturePaidResponseInput!) { capturePaidResponse(input: $i) { duplicate } }';
 const total = Math.round(options.rate * options.seconds);

@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { freePort } from '../../src/db/startEmbeddedPostgres.ts';
 import { generateApiKey } from '../../src/auth/apiKeys.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/startEmbeddedPostgres.ts';
 import { createLogger } from '../../src/logger.ts';
+import { graphQLPoster } from './graphQLPoster.ts';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/index.ts';
 
 export const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -159,7 +159,8 @@ export async function startEnvironment(name: string, options: { env?: Record<str
   }
 
   note(`${name}: ready`);
-  const gql = graphQLClient(`${url}/graphql`, adminKey);
+  const post = graphQLPoster({ url: `${url}/graphql`, apiKey: adminKey, maxSockets: 64 });
+  const gql: BenchEnvironment['gql'] = async (query, variables) => JSON.parse(await post(JSON.stringify({ query, variables })));
   const ok: BenchEnvironment['ok'] = async (query, variables) => {
     const result = await gql(query, variables);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors).slice(0, 2000)}`);
@@ -231,39 +232,4 @@ export async function waitForJob(env: BenchEnvironment, id: string, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`job ${id} did not finish within ${timeoutMs} ms: ${JSON.stringify(syncJob)}`);
     await sleep(50);
   }
-}
-
-/** POSTs GraphQL over node:http with kept-alive connections. The load generator shares the machine's
- * two cores with what it measures: global fetch cost about twice the CPU a request. */
-function graphQLClient(url: string, apiKey: string): BenchEnvironment['gql'] {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const { hostname, port, pathname } = new URL(url);
-  return (query, variables) =>
-    new Promise((resolve, reject) => {
-      const body = JSON.stringify({ query, variables });
-      const request = http.request(
-        {
-          agent,
-          hostname,
-          port,
-          path: pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${apiKey}` },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            try {
-              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-            } catch (error) {
-              reject(new Error(`HTTP ${response.statusCode}: not JSON (${(error as Error).message})`));
-            }
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
 }

@@ -1,7 +1,7 @@
 // What every benchmark runs against: a fresh database (on DATABASE_URL's server when set, else one
 // embedded PostgreSQL for the whole run), the simulator on its own port in this process, and the real
-// server as two processes, `api` and `worker`, started with `node --import tsx src/main.ts` exactly as
-// an operator would. Benchmarks talk to them only over HTTP / WebSocket.
+// server as two processes, `api` and `worker`, started with `node dist/main.js` (the compiled server
+// `pnpm bench` builds first) exactly as an operator would. Benchmarks talk to them only over HTTP / WebSocket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -81,7 +81,7 @@ function spawnServer(name: string, role: 'api' | 'worker', env: Record<string, s
   const logDir = path.join(resultsDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}-${role}.log`));
-  const child = spawn(process.execPath, [...profileArgs(role), '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...profileArgs(role), 'dist/main.js'], {
     cwd: serverDir,
     env: { ...process.env, ...env, PAIDSYNC_ROLE: role },
     stdio: ['ignore', 'pipe', 'pipe'],

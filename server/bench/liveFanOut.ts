@@ -11,6 +11,8 @@ const SUBSCRIPTION = 'subscription { syncJobUpdated { id status stage recordsTot
 export interface FanOutResult {
   subscribers: number;
   rounds: number;
+  /** the first subscriber's receipt: when the fan-out began, near enough */
+  firstP50Ms: number;
   lastP50Ms: number;
   lastP99Ms: number;
   deliveryP99Ms: number;
@@ -66,6 +68,7 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   await sleep(1000); // subscriptions registered
 
   const lasts: number[] = [];
+  const firsts: number[] = [];
   const deliveries: number[] = [];
   const answers: number[] = [];
   const cpu = countCpu({ api: env.api.pid!, worker: env.worker.pid! });
@@ -84,6 +87,7 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
         throw new Error(`round ${r}: ${times.filter((t) => t === undefined).length} subscribers never saw job ${id}`);
       for (const t of times) deliveries.push(t! - t0);
       lasts.push(Math.max(...(times as number[])) - t0);
+      firsts.push(Math.min(...(times as number[])) - t0);
       await sleep(400); // the dry run's later updates settle
     }
   } finally {
@@ -92,12 +96,14 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   const apiCpuSeconds = cpu.stop().api;
   answers.sort((a, b) => a - b);
   lasts.sort((a, b) => a - b);
+  firsts.sort((a, b) => a - b);
   deliveries.sort((a, b) => a - b);
   const floor = await broadcastFloor(subscribers, rounds);
   const p99 = percentile(lasts, 99);
   return {
     subscribers,
     rounds,
+    firstP50Ms: percentile(firsts, 50),
     lastP50Ms: percentile(lasts, 50),
     lastP99Ms: p99,
     deliveryP99Ms: percentile(deliveries, 99),

@@ -25,6 +25,11 @@ const DESTINATION_CONCURRENCY = {
   tiers: Object.fromEntries(Array.from({ length: MAX_CONCURRENCY }, (_, i) => [String(i + 1), i + 1])),
 };
 
+/** How one process fetches deliveries: `localConcurrency` loops, each holding a fetched batch. */
+const DELIVERY_LOOPS = { localConcurrency: 4, batchSize: 2 };
+/** The most deliveries one worker process holds at once (a destination's concurrency above it needs a second worker to be reached). */
+export const DELIVERIES_PER_WORKER = DELIVERY_LOOPS.localConcurrency * DELIVERY_LOOPS.batchSize;
+
 /** Returns what stops the in-process parts (the conversion batcher); pg-boss stops its own workers. */
 export async function startWorkers(ctx: PipelineContext, liveEvents: LiveEvents): Promise<() => Promise<void>> {
   const { boss, logger } = ctx;
@@ -54,7 +59,7 @@ export async function startWorkers(ctx: PipelineContext, liveEvents: LiveEvents)
   // and a destination's backlog went out at under half its concurrency.
   await boss.work<{ queueItemId: number }>(
     QUEUES.deliver,
-    { ...busy, localConcurrency: 4, batchSize: 2, burstWhenBatchFull: true, groupConcurrency: DESTINATION_CONCURRENCY },
+    { ...busy, ...DELIVERY_LOOPS, burstWhenBatchFull: true, groupConcurrency: DESTINATION_CONCURRENCY },
     async (jobs) => {
       const results = await Promise.allSettled(jobs.map((job) => deliverQueueItem(ctx, job.data.queueItemId, job.signal)));
       const failed = results.find((r) => r.status === 'rejected');

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.ts';
+import { DELIVERIES_PER_WORKER } from '../../src/pipeline/startWorkers.ts';
 import {
   appliedCounts,
   createCustomers,
@@ -25,8 +26,15 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.t
 
 const RATE = 10; // requests per second
 const BATCH = 20;
-// enough requests, each slow enough, that one worker cannot take them all before the other polls
-const MEMBERS = pick(1_600, 8_000); // 80 requests short, 400 long
+// Both workers send only if one worker cannot hold every slot. pg-boss counts the destination's
+// concurrency across workers when it fetches, and a worker whose batch was full fetches again the
+// moment it ends: at a concurrency one worker can fill, the worker that fetched first may keep every
+// slot for the whole sync while the other's polls find none (correct, the destination is as busy as
+// allowed, but then nothing here would span two processes). Twice what one worker holds leaves slots
+// that only the other can take while a backlog waits.
+const CONCURRENCY = 2 * DELIVERIES_PER_WORKER;
+// a backlog that outlasts the other worker's first polls: 80 requests short, 400 long, at RATE a second
+const MEMBERS = pick(1_600, 8_000);
 
 let database: TestDatabase;
 let sim: Awaited<ReturnType<typeof startObservedSimulator>>;
@@ -65,10 +73,14 @@ it(
     const b = fleet.client(apiB);
     const [workerA, workerB] = await Promise.all([fleet.start('worker'), fleet.start('worker')]);
 
-    const destinationId = await createWebDestination(b, sim, 'rated', { batchSize: BATCH, requestsPerSecond: RATE, concurrency: 8 });
+    const destinationId = await createWebDestination(b, sim, 'rated', {
+      batchSize: BATCH,
+      requestsPerSecond: RATE,
+      concurrency: CONCURRENCY,
+    });
     const members = await createCustomers(b, MEMBERS, 'r');
     const segmentId = await createEveryoneSegment(b, 'Rated', [destinationId]);
-    // slow answers keep several requests in flight, so both workers take part
+    // slow answers keep every slot busy, so the rate limit, not the answers, sets the pace
     sim.simulator.control.apply({ faults: [{ network: 'web', endpoint: 'rated', kind: 'latency', ms: 400 }] });
 
     // the subscriber on A, known to be listening: a dry run's job (sends nothing) is poked until seen

@@ -31,7 +31,13 @@ interface ClusterInfo {
   password: string;
 }
 
-export async function startEmbeddedPostgres(options: { dir: string; logger: Logger; database?: string }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  logger: Logger;
+  database?: string;
+  /** PostgreSQL's max_connections when not its default 100 */
+  maxConnections?: number;
+}): Promise<EmbeddedDatabase> {
   const { dir, logger } = options;
   const infoFile = path.join(dir, 'pg.json');
   await mkdir(dir, { recursive: true });
@@ -69,7 +75,7 @@ export async function startEmbeddedPostgres(options: { dir: string; logger: Logg
   }
   await writeFile(infoFile, JSON.stringify(info), { mode: 0o600 });
   await stopOrphanedServer(clusterDir, logger);
-  const server = await startServer({ installDir, clusterDir, port: info.port, user, logger });
+  const server = await startServer({ installDir, clusterDir, port: info.port, user, logger, maxConnections: options.maxConnections });
 
   const database = options.database ?? 'paidsync';
   const url = `postgresql://postgres:${encodeURIComponent(info.password)}@127.0.0.1:${info.port}/${database}`;
@@ -121,7 +127,14 @@ async function initialiseCluster(options: {
   }
 }
 
-function startServer(options: { installDir: string; clusterDir: string; port: number; user: SystemUser | null; logger: Logger }) {
+function startServer(options: {
+  installDir: string;
+  clusterDir: string;
+  port: number;
+  user: SystemUser | null;
+  logger: Logger;
+  maxConnections?: number;
+}) {
   const { clusterDir } = options;
   const server = spawnAs(options.user, path.join(options.installDir, 'bin', 'postgres'), [
     '-D',
@@ -130,6 +143,7 @@ function startServer(options: { installDir: string; clusterDir: string; port: nu
     String(options.port),
     '-c',
     'listen_addresses=127.0.0.1',
+    ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
   ]);
   const output = collectOutput(server, options.logger);
   return new Promise<ChildProcess>((resolve, reject) => {

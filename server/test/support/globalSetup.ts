@@ -19,7 +19,9 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paidsync-test-pg-'));
-  const embedded = await startEmbeddedPostgres({ dir, logger: createLogger({ level: 'warn' }), database: 'postgres' });
+  // every test file's servers share this one cluster: on a slow machine their pools together peaked
+  // at 70 connections of the default 100, and a refused connection fails whatever test asked
+  const embedded = await startEmbeddedPostgres({ dir, logger: createLogger({ level: 'warn' }), database: 'postgres', maxConnections: 300 });
   project.provide('adminDatabaseUrl', embedded.url);
   return async () => {
     await embedded.stop();

@@ -255,7 +255,7 @@ async function main() {
       for (const run of sc.runs) {
         rows.push({
           benchmark: `7. full sync of ${f(run.members)} members (scale run)`,
-          figure: `${f(run.seconds, 1)} s, ${f(run.secondsPerMillion, 1)} s per million; worker peak RSS ${f(run.workerPeakRssMb)} MB`,
+          figure: `${f(run.seconds, 1)} s, ${f(run.secondsPerMillion, 1)} s per million; worker peak RSS ${f(run.workerPeakRssMb)} MB (the simulator's process: heap ${f(run.simulatorHeapMb)} MB after, GC ${f(run.simulatorGcMs)} ms during)`,
           floor: '',
           ratio: '',
           target: 'RSS ≤ 512 MB',

@@ -2,6 +2,7 @@
 // `base` members (one segment of everyone), then, with `scale` customers in all, a full sync of a
 // second segment of everyone to a second audience: time per million and the worker's peak RSS for
 // each. Customers arrive through the API as in benchmark 3; the syncs are timed as in benchmark 1.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { customerIngest } from './customerIngest.ts';
 import { fullAudienceSync, setUpAudience, type FullSyncResult } from './fullAudienceSync.ts';
 import { note, type BenchEnvironment } from './support/environment.ts';
@@ -13,6 +14,10 @@ export interface ScaleRun {
   workerPeakRssMb: number;
   stages: FullSyncResult['timeline']['stages'];
   deliveries: FullSyncResult['timeline']['deliveries'];
+  /** this process's garbage collection during the sync: the simulator, which holds every member it
+   * was sent, lives here */
+  simulatorGcMs: number;
+  simulatorHeapMb: number;
 }
 
 export interface ScaleResult {
@@ -30,7 +35,13 @@ export async function scaleSync(env: BenchEnvironment, base: number, scale: numb
     await customerIngest(env, members, 2, index === 0 ? 0 : base);
     const setup = await setUpAudience(env, { adAccountId: `777${index}`, name: `everyone ${index}` });
     note(`scale: full sync of ${members.toLocaleString('en-US')}`);
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcMs += entry.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
     const full = await fullAudienceSync(env, setup, members, { floor: false });
+    gc.disconnect();
     runs.push({
       members,
       seconds: full.seconds,
@@ -38,6 +49,8 @@ export async function scaleSync(env: BenchEnvironment, base: number, scale: numb
       workerPeakRssMb: full.workerPeakRssMb,
       stages: full.timeline.stages,
       deliveries: full.timeline.deliveries,
+      simulatorGcMs: Math.round(gcMs),
+      simulatorHeapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     });
   }
   // what a user would size their PostgreSQL by: the tables a sync writes, after both syncs

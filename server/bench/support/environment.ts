@@ -119,7 +119,7 @@ export async function startEnvironment(name: string, options: { env?: Record<str
     PAIDSYNC_SECRET: randomBytes(32).toString('base64url'),
     PAIDSYNC_DATA_DIR: dataDir,
     PAIDSYNC_SIMULATOR: 'off',
-    PAIDSYNC_LOG_LEVEL: 'warn',
+    PAIDSYNC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'production',
     // the simulator listens on loopback
     PAIDSYNC_ALLOW_PRIVATE_HOSTS: '127.0.0.1',

@@ -60,6 +60,7 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     params,
   );
 
+  const started = performance.now();
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
   const source = await ctx.pool.connect();
   try {
@@ -77,18 +78,22 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
       ),
     );
     const fields = destination.settings.fields as never;
-    const counts = { hashed: 0, unchanged: 0 };
+    const counts: { hashed: number; unchanged: number; firstRowAt?: number } = { hashed: 0, unchanged: 0 };
     const plan = queueItemPlan(destination.batchSize);
     await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into);
+    // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
+    const firstRowMs = counts.firstRowAt === undefined ? null : Math.round(counts.firstRowAt - started);
+    const streamedMs = Math.round(performance.now() - started);
     const { hashed: customersHashed, unchanged } = counts;
     const { adds, removes } = plan;
-    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed, adds, removes, unchanged });
     await tx.query('UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3 WHERE id = $1', [
       job.id,
       adds + removes,
       JSON.stringify(plan.items()),
     ]);
     if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
+    const ms = Math.round(performance.now() - started);
+    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed, adds, removes, unchanged, firstRowMs, streamedMs, ms });
   } finally {
     await source.query('RESET work_mem; RESET jit').catch(() => {});
     source.release();
@@ -112,11 +117,12 @@ async function* hashRows(
   type: DestinationType,
   fields: never,
   plan: ReturnType<typeof queueItemPlan>,
-  counts: { hashed: number; unchanged: number },
+  counts: { hashed: number; unchanged: number; firstRowAt?: number },
 ): AsyncGenerator<string> {
   const options = fields ? { fields } : undefined;
   let out = '';
   for await (const line of copyLines(rows)) {
+    counts.firstRowAt ??= performance.now();
     const f = parseCopyLine(line);
     const pii: CustomerPii = {
       externalId: f[1]!,

@@ -3,6 +3,7 @@
 // throttling included (never 429).
 import { randomBytes } from 'node:crypto';
 import { createMemberStore, type MemberStore } from '../memberStore.ts';
+import { createSharedValues, type SharedValues } from '../sharedValues.ts';
 import type { NetworkSimulator, RequestFaults, RouteMatch, TokenProblem } from '../networkSimulator.ts';
 import { SERVED_API_VERSIONS, servesFacebook } from '../servedApiVersions.ts';
 import { bearerToken, isObject, maybeJson, parseBody, type Reply, type SimRequest } from '../simulatorHttp.ts';
@@ -51,6 +52,7 @@ const KNOWN_SCHEMA = new Set([
 const UNHASHED = new Set(['EXTERN_ID', 'MADID', 'LOOKALIKE_VALUE']);
 /** fields that identify a person on their own, most stable first: the first present keys the member */
 const IDENTITY_ORDER = ['EXTERN_ID', 'EMAIL', 'EMAIL_SHA256', 'PHONE', 'PHONE_SHA256', 'MADID'];
+const IDENTITY_FIELDS = new Set(IDENTITY_ORDER);
 const SHA256 = /^[a-f0-9]{64}$/;
 const ACTION_SOURCES = new Set([
   'website',
@@ -77,6 +79,8 @@ export interface FacebookAudience {
   deleted: boolean;
   /** schema name → value as sent, per member; keyed by EXTERN_ID, else EMAIL, else PHONE, else MADID; found by any of them */
   members: MemberStore<Record<string, string>>;
+  /** the members' values of the fields they are not found by (COUNTRY, FN…), one instance per value */
+  sharedValues: SharedValues;
   sessions: Map<string, { batchesReceived: number[]; lastBatchReceived: boolean; rowsReceived: number }>;
 }
 export interface FacebookEvent {
@@ -113,7 +117,8 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
       name: body.name,
       description: typeof body.description === 'string' ? body.description : null,
       deleted: false,
-      members: createMemberStore(),
+      members: createMemberStore({ identifiersOf: memberIdentifiers }),
+      sharedValues: createSharedValues(),
       sessions: new Map(),
     });
     return { status: 200, body: { id } };
@@ -227,12 +232,13 @@ export function createFacebookSimulator(): NetworkSimulator & { state: FacebookS
         continue;
       }
       const record: Record<string, string> = {};
-      for (let c = 0; c < schema.length; c++) if (row[c] !== '') record[schema[c] as string] = row[c]!;
-      const identifiers: string[] = [];
-      for (const field of IDENTITY_ORDER) if (record[field] !== undefined) identifiers.push(record[field]);
-      if (identifiers.length === 0) identifiers.push(JSON.stringify(row));
-      if (remove) audience.members.remove(identifiers);
-      else audience.members.upsert(identifiers, record);
+      for (let c = 0; c < schema.length; c++) {
+        const field = schema[c] as string;
+        const value = row[c]!;
+        if (value !== '') record[field] = IDENTITY_FIELDS.has(field) ? value : audience.sharedValues.share(field, value);
+      }
+      if (remove) audience.members.remove(memberIdentifiers(record));
+      else audience.members.upsert(record);
     }
     const sessionId = sessionKey ?? String(request.now);
     if (sessionKey) {
@@ -472,6 +478,14 @@ function cursorOf(offset: number): string {
 function cursorOffset(cursor: string): number | null {
   const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   return match ? Number(match[1]) : null;
+}
+
+/** a member's identity fields in IDENTITY_ORDER; a row with none is known by all of its values */
+function memberIdentifiers(record: Record<string, string>): string[] {
+  const identifiers: string[] = [];
+  for (const field of IDENTITY_ORDER) if (record[field] !== undefined) identifiers.push(record[field]);
+  if (identifiers.length === 0) identifiers.push(JSON.stringify(record));
+  return identifiers;
 }
 
 function rowProblem(schema: string[], row: string[]): { value: string; reason: string } | null {

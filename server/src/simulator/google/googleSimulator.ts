@@ -106,9 +106,8 @@ export function createGoogleSimulator(options: {
     if (list) {
       if (job.removeAll) list.members.clear();
       for (const identifiers of job.operations) {
-        const keys = identifierKeys(identifiers);
-        if (job.operationKind === 'remove') list.members.remove(keys);
-        else list.members.upsert(keys, identifiers);
+        if (job.operationKind === 'remove') list.members.remove(identifierKeys(identifiers));
+        else list.members.upsert(identifiers);
       }
     }
     job.status = 'SUCCESS';
@@ -158,7 +157,7 @@ export function createGoogleSimulator(options: {
         name: create.name,
         description,
         removed: false,
-        members: createMemberStore(),
+        members: createMemberStore({ identifiersOf: memberKeys }),
       });
       results.push({ resourceName });
     }
@@ -727,6 +726,12 @@ function identifierKeys(identifiers: GoogleUserIdentifier[]): string[] {
     if (isObject(a)) keys.push(`${a.hashedFirstName}|${a.hashedLastName}|${a.countryCode}|${a.postalCode}`);
   }
   return keys;
+}
+
+/** what a list member is found by; one whose identifiers give no key (a numeric thirdPartyUserId) is known by its JSON */
+function memberKeys(identifiers: GoogleUserIdentifier[]): string[] {
+  const keys = identifierKeys(identifiers);
+  return keys.length > 0 ? keys : [JSON.stringify(identifiers)];
 }
 
 function identifiersProblem(identifiers: GoogleUserIdentifier[]): { code: string; message: string } | null {

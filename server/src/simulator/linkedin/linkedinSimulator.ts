@@ -16,13 +16,17 @@ const SEGMENT_USERS = /^\/rest\/dmpSegments\/(\d+)\/users\/?$/;
 const ACCOUNT_URN = /^urn:li:sponsoredAccount:\d+$/;
 const ID_TYPES = new Set(['SHA256_EMAIL', 'SHA512_EMAIL', 'GOOGLE_AID', 'APPLE_IDFA']);
 
+export interface LinkedInUserId {
+  idType: string;
+  idValue: string;
+}
 export interface LinkedInSegment {
   id: string;
   name: string;
   account: string;
   type: string;
   /** found by idValue */
-  members: MemberStore<{ idType: string; idValue: string }[]>;
+  members: MemberStore<LinkedInUserId[]>;
 }
 export interface LinkedInState {
   segments: Map<string, LinkedInSegment>;
@@ -44,7 +48,13 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
     if (!Array.isArray(body.destinations) || body.destinations.length === 0)
       return restliError(400, '/destinations: field is required', 'FIELD_VALUE_REQUIRED');
     const id = String(nextId++);
-    state.segments.set(id, { id, name: body.name, account: body.account, type: body.type, members: createMemberStore() });
+    state.segments.set(id, {
+      id,
+      name: body.name,
+      account: body.account,
+      type: body.type,
+      members: createMemberStore({ identifiersOf: idValues }),
+    });
     return { status: 201, headers: { 'x-restli-id': id, location: `/rest/dmpSegments/${id}` } };
   }
 
@@ -101,7 +111,7 @@ export function createLinkedInSimulator(): NetworkSimulator & { state: LinkedInS
       const values = elementValues(element);
       const rejected = faults.rejectRecord(values);
       if (rejected) return { status: 400, message: rejected.reason };
-      if (element.action === 'ADD') segment.members.upsert(values, ids as { idType: string; idValue: string }[]);
+      if (element.action === 'ADD') segment.members.upsert(ids as LinkedInUserId[]);
       else segment.members.remove(values);
       return { status: 201 };
     });
@@ -182,6 +192,11 @@ function segmentBody(segment: LinkedInSegment) {
 function pagingParam(raw: string | null, fallback: number): number | null {
   if (raw === null) return fallback;
   return /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+/** a member's (validated) ids, found by each idValue */
+function idValues(ids: LinkedInUserId[]): string[] {
+  return ids.map((u) => u.idValue);
 }
 
 function elementValues(element: unknown): string[] {

@@ -3,6 +3,7 @@
 // subscriber's receipt of that job. Floor: a bare `ws` server broadcasting one message to as many
 // bare WebSocket clients, time to the last receipt.
 import WebSocket, { WebSocketServer } from 'ws';
+import { bareSubscription, type BareSubscription } from './support/bareSubscription.ts';
 import { countCpu } from './support/cpuTime.ts';
 import { percentile, sleep, type BenchEnvironment } from './support/environment.ts';
 
@@ -36,30 +37,22 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
     i: { name: 'fan-out', paidSyncEnabled: true, destinationIds: [createDestination.id], customerExternalIds: ['f-1'] },
   });
 
-  // the subscribers: one WebSocket each, speaking graphql-transport-ws themselves. They stand for a
-  // thousand browsers on other machines, so they cost this process as little as the floor's bare
-  // clients do (graphql-ws's client costs several times more per message, on the cores being measured)
-  const wsUrl = env.url.replace('http', 'ws') + '/graphql';
-  const sockets: WebSocket[] = [];
+  // the subscribers: one bare WebSocket each (bareSubscription.ts), as cheap for this process as the floor's
+  const subscriptions: BareSubscription[] = [];
   const seen: Array<Map<string, number>> = [];
   let subscribed = 0;
   for (let s = 0; s < subscribers; s++) {
     const received = new Map<string, number>();
     seen.push(received);
-    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-    sockets.push(socket);
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${env.adminKey}` } })));
-    socket.on('message', (raw) => {
-      const message = JSON.parse(raw.toString());
-      if (message.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION } }));
-        subscribed++;
-      } else if (message.type === 'next') {
-        const id = message.payload?.data?.syncJobUpdated?.id;
-        if (id && !received.has(id)) received.set(id, Date.now());
-      } else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+    const subscription = bareSubscription(env, SUBSCRIPTION, (data, receivedAt) => {
+      const id = data.syncJobUpdated?.id;
+      if (id && !received.has(id)) received.set(id, receivedAt);
     });
-    socket.on('error', () => {});
+    subscriptions.push(subscription);
+    subscription.subscribed.then(
+      () => void subscribed++,
+      () => {},
+    );
     if (s % 50 === 49) await sleep(20);
   }
   const deadline = Date.now() + 60_000;
@@ -74,11 +67,11 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
   const cpu = countCpu({ api: env.api.pid!, worker: env.worker.pid! });
   try {
     for (let r = 0; r < rounds; r++) {
-      const t0 = Date.now();
+      const t0 = performance.now();
       const { triggerSegmentSync } = await env.ok(`mutation($s: ID!) { triggerSegmentSync(segmentId: $s, dryRun: true) { id } }`, {
         s: createSegment.id,
       });
-      answers.push(Date.now() - t0);
+      answers.push(performance.now() - t0);
       const id = triggerSegmentSync[0].id as string;
       const until = Date.now() + 10_000;
       while (seen.some((m) => !m.has(id)) && Date.now() < until) await sleep(5);
@@ -91,7 +84,7 @@ export async function liveFanOut(env: BenchEnvironment, subscribers: number, rou
       await sleep(400); // the dry run's later updates settle
     }
   } finally {
-    for (const socket of sockets) socket.close();
+    for (const subscription of subscriptions) subscription.close();
   }
   const apiCpuSeconds = cpu.stop().api;
   answers.sort((a, b) => a - b);

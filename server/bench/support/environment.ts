@@ -137,6 +137,10 @@ export async function startEnvironment(name: string, options: { env?: Record<str
     await Promise.all([worker, api].map((child) => (child ? stopChild(child) : undefined)));
     await pool.end().catch(() => {});
     await sim.close().catch(() => {});
+    // the simulated networks' members (a million, after a full sync) would stay in this process's heap,
+    // and its collections would then pause the next benchmark's load generator in the middle of timing
+    sim.simulator.reset();
+    (globalThis as { gc?: () => void }).gc?.();
     // BENCH_KEEP_DATABASE=1 leaves it for EXPLAIN and experiments afterwards
     if (process.env.BENCH_KEEP_DATABASE === '1') note(`${name}: database kept at ${database.url}`);
     else await database.drop().catch(() => {});

@@ -69,7 +69,7 @@ export const SyncStageEnum = builder.enumType(SyncStage, {
       description: '2. The diff against confirmed membership: who joins and who leaves each audience (a dry run stops here).',
     },
     WRITE_STAGING: { description: '3. The adds and removes made ready to send (numbered in stage 1 as they are hashed).' },
-    CREATE_QUEUE_ITEMS: { description: '4. Staging cut into queue items of the destination’s batch size.' },
+    CREATE_QUEUE_ITEMS: { description: '4. The adds and removes cut into queue items of the destination’s batch size.' },
     UPDATE_AUDIENCES: { description: '5. Audiences created or updated in the network.' },
     SYNC_MEMBERS: { description: '6. Customers added and removed in the network (the queue items delivered).' },
   },

@@ -8,6 +8,7 @@
 // Stage 1 only reads a leaving customer when it is a member, so "not kept" means "remove".
 import type pg from 'pg';
 import { operationRow } from '../delivery/loadBatch.ts';
+import { nameMembershipWriter } from './membershipWriter.ts';
 import type { SyncJobRow } from './pipelineContext.ts';
 
 export function partInDiff(row: { keep: boolean; memberHash: string | null; hash: string; stale: string | null }): {
@@ -28,6 +29,7 @@ export function inOperation(operation: 'ADD' | 'REMOVE'): string {
  * statistics rarely know a just-written payload's size, and a guessed hash join scanned a million
  * memberships to update a handful. */
 export async function learnPiiVersions(tx: pg.PoolClient, job: SyncJobRow): Promise<void> {
+  await nameMembershipWriter(tx, { audienceId: job.audience_id!, syncJobId: job.id });
   await tx.query('SET LOCAL enable_hashjoin = off');
   await tx.query('SET LOCAL enable_mergejoin = off');
   await tx.query(

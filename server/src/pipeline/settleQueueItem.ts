@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
 import { failSyncJob } from './failSyncJob.ts';
+import { nameMembershipWriter } from './membershipWriter.ts';
 import { scheduleResend } from './scheduleResend.ts';
 import { settleSyncJob } from './settleSyncJob.ts';
 import { withTransaction } from '../db/withTransaction.ts';
@@ -81,7 +82,10 @@ async function recordDelivered(
   }
   const range = itemRowParams(item);
   const rejectedCustomers = rejected.map((r) => r.customerId).filter((id): id is number => id !== undefined);
-  if (item.operation !== 'CONVERSION') await resolveAcceptedRejections(tx, item, range, rejectedCustomers);
+  if (item.operation !== 'CONVERSION') {
+    await resolveAcceptedRejections(tx, item, range, rejectedCustomers);
+    if (item.audience_id !== null) await nameMembershipWriter(tx, { audienceId: item.audience_id, syncJobId: item.sync_job_id });
+  }
   if (item.operation === 'ADD') {
     // membership changes only for what the network accepted: rejected records go again next run
     const { rows } = await tx.query<{ inserted: number }>(

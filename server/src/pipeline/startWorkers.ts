@@ -10,6 +10,7 @@ import { startConversionBatcher } from './conversions/startConversionBatcher.ts'
 import { runPiiUpdateAgent } from './piiUpdateAgent.ts';
 import type { PipelineContext, Stage } from './pipelineContext.ts';
 import { discardSyncRows } from './discardSyncRows.ts';
+import { pruneMembershipWrites } from './pruneMembershipWrites.ts';
 import { recoverStuckItems } from './recoverStuckItems.ts';
 import { resendDueItems } from './resendDueItems.ts';
 import { runStage } from './runStage.ts';
@@ -83,6 +84,10 @@ export async function startWorkers(ctx: PipelineContext, liveEvents: LiveEvents)
     const deleted = await pruneApiCalls(ctx.pool, ctx.config.apiCallRetentionDays);
     if (deleted) logger.info('api calls past their retention deleted', { deleted, retentionDays: ctx.config.apiCallRetentionDays });
   });
+  await boss.work(QUEUES.pruneMembershipWrites, async () => {
+    const deleted = await pruneMembershipWrites(ctx.pool);
+    if (deleted) logger.info('old membership write records deleted', { deleted });
+  });
   await boss.work(QUEUES.recoverStuckItems, async () => {
     const recovered = await recoverStuckItems(ctx);
     if (recovered) logger.warn('re-queued items left by a dead worker', { items: recovered });
@@ -112,6 +117,7 @@ export async function startWorkers(ctx: PipelineContext, liveEvents: LiveEvents)
   await boss.schedule(QUEUES.piiAgent, '*/5 * * * *', {}, { key: 'agent' });
   await boss.schedule(QUEUES.batchConversions, '* * * * *', {}, { key: 'sweep' });
   await boss.schedule(QUEUES.pruneApiCalls, '17 * * * *', {}, { key: 'retention' });
+  await boss.schedule(QUEUES.pruneMembershipWrites, '23 * * * *', {}, { key: 'retention' });
   await boss.work(QUEUES.sweepIdempotencyKeys, async () => {
     const swept = await sweepExpiredIdempotencyKeys(ctx.pool);
     if (swept) logger.info('expired idempotency keys swept', { keys: swept });

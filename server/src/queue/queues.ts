@@ -24,6 +24,8 @@ export const QUEUES = {
   discardSyncRows: 'discard-sync-rows',
   /** delete ApiCall records past their retention */
   pruneApiCalls: 'prune-api-calls',
+  /** delete membership write records no diff base can need any more */
+  pruneMembershipWrites: 'prune-membership-writes',
   /** delete Idempotency-Keys whose 24 h are over */
   sweepIdempotencyKeys: 'sweep-idempotency-keys',
 } as const;
@@ -56,5 +58,6 @@ export async function createQueues(boss: PgBoss, options: { heartbeatSeconds?: n
   await boss.createQueue(QUEUES.recoverStuckItems, { ...common, retryLimit: 1, expireInSeconds: 600 });
   await boss.createQueue(QUEUES.discardSyncRows, { ...common, expireInSeconds: 600 });
   await boss.createQueue(QUEUES.pruneApiCalls, { ...common, retryLimit: 1, expireInSeconds: 3600 });
+  await boss.createQueue(QUEUES.pruneMembershipWrites, { ...common, retryLimit: 1, expireInSeconds: 600 });
   await boss.createQueue(QUEUES.sweepIdempotencyKeys, { ...common, retryLimit: 1, expireInSeconds: 600 });
 }

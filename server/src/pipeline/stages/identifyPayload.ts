@@ -13,6 +13,11 @@
 // writing them again as staging rows cost a second million-row write per million members. A member
 // read here brings the identifiers the network holds for it (the payload row its membership points
 // at), so a leaver is removed by exactly those and a changed member's stale ones are removed.
+//
+// When an earlier run of the same scope completed whole and nothing else has written the audience's
+// memberships since (diffBase.ts), only the customers written since that run's snapshot are read:
+// the 1%-churn re-sync of a million members no longer joins a million customers with a million
+// memberships to find its twenty thousand rows. The run records its own snapshot for the next one.
 import { hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -31,9 +36,12 @@ import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
+import { changedSince, countChangedCustomers, diffScopeDigest, findDiffBase } from '../diffBase.ts';
 import { queueItemPlan } from '../queueItemPlan.ts';
 
 const JOIN_WORK_MEM = '128MB';
+/** changed customers up to which a re-sync looks memberships up by key rather than hashing them all */
+const BY_KEY_UP_TO = 100_000;
 
 export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx: pg.PoolClient): Promise<Stage> {
   const destination = await loadDestination(tx, ctx.cipher, job.destination_id);
@@ -42,27 +50,17 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     return 'IDENTIFY_AUDIENCES';
   }
   const params: unknown[] = [];
-  const inScope = await scopePredicate(tx, job, params);
+  const scope = await scopePredicate(tx, job, params);
+  const inScope = scope.sql;
+  // only a full diff of a scope decided by the row alone can start from an earlier run's snapshot
+  const scopeDigest = job.full_diff && scope.ownRowOnly ? diffScopeDigest(job, inScope, params) : null;
   params.push(job.audience_id);
   const audience = `$${params.length}`;
-  const query = inlineParams(
-    `SELECT id, external_id, email, phone, first_name, last_name, city, state, zip, country, date_of_birth, gender,
-            keep, identifier_hash, pii_version,
-            CASE WHEN q.sent_job_id IS NOT NULL THEN
-              (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id) END
-       FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
-                    m.identifier_hash, m.pii_version AS member_pii_version, m.sent_job_id
-               FROM customers c
-               LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
-              WHERE ${job.full_diff ? `${inScope} OR m.customer_id IS NOT NULL` : inScope}) q
-      WHERE CASE WHEN keep THEN member_pii_version IS DISTINCT FROM pii_version ELSE identifier_hash IS NOT NULL END
-      ORDER BY id`,
-    params,
-  );
 
   const started = performance.now();
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
   const source = await ctx.pool.connect();
+  let failure: unknown = null;
   try {
     // joining a million customers to a million memberships in customer order: a merge join of the
     // two keys, or a hash join and a sort, which with the default 4 MB spill to temporary files;
@@ -70,7 +68,34 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // a million-row plan crosses the JIT thresholds; compiling it took longer than it saved
     await source.query('SET jit = off');
-    // the source reads in its own snapshot; the target writes inside the stage's transaction
+    // the source reads in its own snapshot, which the next run may start from; the target writes
+    // inside the stage's transaction
+    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows } = await source.query<{ snapshot: string; at: Date }>('SELECT pg_current_snapshot()::text AS snapshot, now() AS at');
+    const snapshot = rows[0]!;
+    const base = scopeDigest === null ? null : await findDiffBase(source, job, scopeDigest);
+    if (base && (await countChangedCustomers(source, base.snapshot)) < BY_KEY_UP_TO) {
+      // a few thousand changed customers find their memberships by key; a just-synced audience often
+      // has no statistics yet, and the planner's guess was a hash of all its million memberships
+      await source.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+    }
+    const candidates = `${job.full_diff ? `(${inScope} OR m.customer_id IS NOT NULL)` : inScope}${
+      base ? ` AND ${changedSince(base.snapshot, params)}` : ''
+    }`;
+    const query = inlineParams(
+      `SELECT id, external_id, email, phone, first_name, last_name, city, state, zip, country, date_of_birth, gender,
+              keep, identifier_hash, pii_version,
+              CASE WHEN q.sent_job_id IS NOT NULL THEN
+                (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id) END
+         FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
+                      m.identifier_hash, m.pii_version AS member_pii_version, m.sent_job_id
+                 FROM customers c
+                 LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
+                WHERE ${candidates}) q
+        WHERE CASE WHEN keep THEN member_pii_version IS DISTINCT FROM pii_version ELSE identifier_hash IS NOT NULL END
+        ORDER BY id`,
+      params,
+    );
     const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
     const into = tx.query(
       copyFrom(
@@ -81,22 +106,49 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     const counts: { hashed: number; unchanged: number; firstRowAt?: number } = { hashed: 0, unchanged: 0 };
     const plan = queueItemPlan(destination.batchSize);
     await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into);
+    await source.query('COMMIT');
     // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
     const firstRowMs = counts.firstRowAt === undefined ? null : Math.round(counts.firstRowAt - started);
     const streamedMs = Math.round(performance.now() - started);
     const { hashed: customersHashed, unchanged } = counts;
     const { adds, removes } = plan;
-    await tx.query('UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3 WHERE id = $1', [
-      job.id,
-      adds + removes,
-      JSON.stringify(plan.items()),
-    ]);
+    // a dry run changes no membership: the next run may not start from its snapshot
+    const recorded = scopeDigest !== null && !job.dry_run;
+    await tx.query(
+      `UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3, diff_snapshot = $4, diff_snapshot_at = $5, diff_scope = $6
+        WHERE id = $1`,
+      [
+        job.id,
+        adds + removes,
+        JSON.stringify(plan.items()),
+        recorded ? snapshot.snapshot : null,
+        recorded ? snapshot.at : null,
+        recorded ? scopeDigest : null,
+      ],
+    );
     if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
     const ms = Math.round(performance.now() - started);
-    ctx.logger.debug('payload identified', { syncJobId: job.id, customersHashed, adds, removes, unchanged, firstRowMs, streamedMs, ms });
+    ctx.logger.debug('payload identified', {
+      syncJobId: job.id,
+      diffBase: base?.syncJobId ?? null,
+      customersHashed,
+      adds,
+      removes,
+      unchanged,
+      firstRowMs,
+      streamedMs,
+      ms,
+    });
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await source.query('RESET work_mem; RESET jit').catch(() => {});
-    source.release();
+    // a connection that failed mid-COPY is not given back to the pool
+    if (failure) source.release(failure instanceof Error ? failure : true);
+    else {
+      await source.query('RESET work_mem; RESET jit').catch(() => {});
+      source.release();
+    }
   }
   return 'IDENTIFY_AUDIENCES';
 }

@@ -7,13 +7,13 @@
 --   that wrote them (or no one), so a run can tell whether anything but its base wrote them since.
 
 -- every existing row gets this migration's transaction: a later snapshot sees it as old
-ALTER TABLE "customers" ADD COLUMN "changed_xid" BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
+ALTER TABLE "customers" ADD COLUMN "changed_xid" XID8 NOT NULL DEFAULT pg_current_xact_id();
 CREATE INDEX "customers_changed_xid_idx" ON "customers"("changed_xid");
 
 -- whichever code path updates a customer, the row says which transaction did
 CREATE FUNCTION paidsync_mark_customer_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.changed_xid := pg_current_xact_id()::text::bigint;
+  NEW.changed_xid := pg_current_xact_id();
   RETURN NEW;
 END $$;
 CREATE TRIGGER customers_mark_changed BEFORE UPDATE ON "customers"
@@ -27,7 +27,7 @@ CREATE TABLE "membership_writes" (
   -- NULL: a statement whose writer did not say (a trigger, a cascade): it counts for every audience
   "audience_id" INTEGER,
   "sync_job_id" INTEGER,
-  "xid" BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+  "xid" XID8 NOT NULL DEFAULT pg_current_xact_id(),
   "written_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now()
 );
 -- the base check reads the writes since a snapshot; the pruning, those older than a week

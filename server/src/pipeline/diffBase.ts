@@ -61,9 +61,9 @@ export async function findDiffBase(db: pg.PoolClient, job: SyncJobRow, scopeDige
         AND NOT EXISTS (
           SELECT 1 FROM membership_writes w
            WHERE (w.audience_id = b.audience_id OR w.audience_id IS NULL)
-             AND w.xid >= split_part(b.diff_snapshot, ':', 1)::bigint
+             AND w.xid >= pg_snapshot_xmin(b.diff_snapshot::pg_snapshot)
              AND w.sync_job_id IS DISTINCT FROM b.id
-             AND NOT pg_visible_in_snapshot(w.xid::text::xid8, b.diff_snapshot::pg_snapshot))
+             AND NOT pg_visible_in_snapshot(w.xid, b.diff_snapshot::pg_snapshot))
       ORDER BY b.diff_snapshot_at DESC, b.id DESC
       LIMIT 1`,
     [job.audience_id, job.id, scopeDigest, DIFF_BASE_MAX_AGE_DAYS],
@@ -74,11 +74,11 @@ export async function findDiffBase(db: pg.PoolClient, job: SyncJobRow, scopeDige
 /** SQL over `customers c` (parameters appended): the rows written since `snapshot`, which it cannot see. */
 export function changedSince(snapshot: DiffSnapshot, params: unknown[]): string {
   params.push(snapshot.xmin, snapshot.text);
-  return `(c.changed_xid >= $${params.length - 1}::bigint AND NOT pg_visible_in_snapshot(c.changed_xid::text::xid8, $${params.length}::pg_snapshot))`;
+  return `(c.changed_xid >= $${params.length - 1}::xid8 AND NOT pg_visible_in_snapshot(c.changed_xid, $${params.length}::pg_snapshot))`;
 }
 
 /** How many customers were written since `snapshot` (an upper bound: those it can see are counted too). */
 export async function countChangedCustomers(db: pg.PoolClient, snapshot: DiffSnapshot): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE changed_xid >= $1', [snapshot.xmin]);
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE changed_xid >= $1::xid8', [snapshot.xmin]);
   return rows[0]!.n;
 }

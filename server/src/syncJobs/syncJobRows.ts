@@ -4,10 +4,11 @@
 import pg from 'pg';
 
 /**
- * SyncJob fields these reads leave out: pipeline state the API never reads, and that can be large
- * (a membership job's queue item plan). The parity test compares every other field with Prisma's.
+ * SyncJob fields these reads leave out: pipeline state the API never reads (a membership job's
+ * queue item plan, which can be large; the snapshot and scope its next run may start from). The
+ * parity test compares every other field with Prisma's.
  */
-export const JOB_FIELDS_LEFT_OUT = ['queueItemPlan'] as const;
+export const JOB_FIELDS_LEFT_OUT = ['queueItemPlan', 'diffSnapshot', 'diffSnapshotAt', 'diffScope'] as const;
 
 // [column, Prisma field, how its text becomes the field's value when not as pg parses it] in select order
 export type Columns = ReadonlyArray<readonly [string, string, ('json' | 'date')?]>;

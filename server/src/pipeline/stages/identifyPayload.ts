@@ -19,6 +19,7 @@
 // the 1%-churn re-sync of a million members no longer joins a million customers with a million
 // memberships to find its twenty thousand rows. The run records its own snapshot for the next one.
 import { hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
@@ -36,7 +37,7 @@ import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
-import { changedSince, countChangedCustomers, diffScopeDigest, findDiffBase } from '../diffBase.ts';
+import { changedSince, countChangedCustomers, diffScopeDigest, findDiffBase, type DiffBase } from '../diffBase.ts';
 import { queueItemPlan } from '../queueItemPlan.ts';
 
 const JOIN_WORK_MEM = '128MB';
@@ -51,16 +52,71 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   }
   const params: unknown[] = [];
   const scope = await scopePredicate(tx, job, params);
-  const inScope = scope.sql;
   // only a full diff of a scope decided by the row alone can start from an earlier run's snapshot
-  const scopeDigest = job.full_diff && scope.ownRowOnly ? diffScopeDigest(job, inScope, params) : null;
-  params.push(job.audience_id);
-  const audience = `$${params.length}`;
+  const scopeDigest = job.full_diff && scope.ownRowOnly ? diffScopeDigest(job, scope.sql, params) : null;
 
   const started = performance.now();
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
-  const source = await ctx.pool.connect();
-  let failure: unknown = null;
+  const counts: { hashed: number; unchanged: number; firstRowAt?: number } = { hashed: 0, unchanged: 0 };
+  const plan = queueItemPlan(destination.batchSize);
+  const into = () =>
+    tx.query(
+      copyFrom(
+        'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers, add_row, remove_row) FROM STDIN',
+      ),
+    );
+  const fields = destination.settings.fields as never;
+  const { snapshot, base } = await streamCandidates(ctx.pool, { job, scope: scope.sql, params, scopeDigest }, (out) =>
+    pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into()),
+  );
+  // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
+  const firstRowMs = counts.firstRowAt === undefined ? null : Math.round(counts.firstRowAt - started);
+  const streamedMs = Math.round(performance.now() - started);
+  const { hashed: customersHashed, unchanged } = counts;
+  const { adds, removes } = plan;
+  // a dry run changes no membership: the next run may not start from its snapshot
+  const recorded = scopeDigest !== null && !job.dry_run;
+  await tx.query(
+    `UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3, diff_snapshot = $4, diff_snapshot_at = $5, diff_scope = $6
+      WHERE id = $1`,
+    [
+      job.id,
+      adds + removes,
+      JSON.stringify(plan.items()),
+      recorded ? snapshot.text : null,
+      recorded ? snapshot.at : null,
+      recorded ? scopeDigest : null,
+    ],
+  );
+  if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
+  const ms = Math.round(performance.now() - started);
+  ctx.logger.debug('payload identified', {
+    syncJobId: job.id,
+    diffBase: base?.syncJobId ?? null,
+    customersHashed,
+    adds,
+    removes,
+    unchanged,
+    firstRowMs,
+    streamedMs,
+    ms,
+  });
+  return 'IDENTIFY_AUDIENCES';
+}
+
+/**
+ * Streams the customers that can be part of the diff (COPY TO) into `consume`, on a connection of
+ * its own, in one REPEATABLE READ snapshot: the one the run records for the next, and the one in
+ * which it looks for its own base (diffBase.ts).
+ */
+async function streamCandidates(
+  pool: pg.Pool,
+  read: { job: SyncJobRow; scope: string; params: unknown[]; scopeDigest: string | null },
+  consume: (out: Readable) => Promise<void>,
+): Promise<{ snapshot: { text: string; at: Date }; base: DiffBase | null }> {
+  const { job, scope } = read;
+  const params = [...read.params];
+  const source = await pool.connect();
   try {
     // joining a million customers to a million memberships in customer order: a merge join of the
     // two keys, or a hash join and a sort, which with the default 4 MB spill to temporary files;
@@ -68,18 +124,17 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
     await source.query(`SET work_mem = '${JOIN_WORK_MEM}'`);
     // a million-row plan crosses the JIT thresholds; compiling it took longer than it saved
     await source.query('SET jit = off');
-    // the source reads in its own snapshot, which the next run may start from; the target writes
-    // inside the stage's transaction
     await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await source.query<{ snapshot: string; at: Date }>('SELECT pg_current_snapshot()::text AS snapshot, now() AS at');
-    const snapshot = rows[0]!;
-    const base = scopeDigest === null ? null : await findDiffBase(source, job, scopeDigest);
+    const { rows } = await source.query<{ text: string; at: Date }>('SELECT pg_current_snapshot()::text AS text, now() AS at');
+    const base = read.scopeDigest === null ? null : await findDiffBase(source, job, read.scopeDigest);
     if (base && (await countChangedCustomers(source, base.snapshot)) < BY_KEY_UP_TO) {
       // a few thousand changed customers find their memberships by key; a just-synced audience often
       // has no statistics yet, and the planner's guess was a hash of all its million memberships
       await source.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
     }
-    const candidates = `${job.full_diff ? `(${inScope} OR m.customer_id IS NOT NULL)` : inScope}${
+    params.push(job.audience_id);
+    const audience = `$${params.length}`;
+    const candidates = `${job.full_diff ? `(${scope} OR m.customer_id IS NOT NULL)` : scope}${
       base ? ` AND ${changedSince(base.snapshot, params)}` : ''
     }`;
     const query = inlineParams(
@@ -87,7 +142,7 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
               keep, identifier_hash, pii_version,
               CASE WHEN q.sent_job_id IS NOT NULL THEN
                 (SELECT held.identifiers FROM sync_payloads held WHERE held.sync_job_id = q.sent_job_id AND held.customer_id = q.id) END
-         FROM (SELECT c.*, (COALESCE(${inScope}, FALSE) AND c.ad_consent) AS keep,
+         FROM (SELECT c.*, (COALESCE(${scope}, FALSE) AND c.ad_consent) AS keep,
                       m.identifier_hash, m.pii_version AS member_pii_version, m.sent_job_id
                  FROM customers c
                  LEFT JOIN memberships m ON m.audience_id = ${audience} AND m.customer_id = c.id
@@ -96,61 +151,15 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
         ORDER BY id`,
       params,
     );
-    const out = source.query(copyTo(`COPY (${query}) TO STDOUT`));
-    const into = tx.query(
-      copyFrom(
-        'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers, add_row, remove_row) FROM STDIN',
-      ),
-    );
-    const fields = destination.settings.fields as never;
-    const counts: { hashed: number; unchanged: number; firstRowAt?: number } = { hashed: 0, unchanged: 0 };
-    const plan = queueItemPlan(destination.batchSize);
-    await pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into);
-    await source.query('COMMIT');
-    // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
-    const firstRowMs = counts.firstRowAt === undefined ? null : Math.round(counts.firstRowAt - started);
-    const streamedMs = Math.round(performance.now() - started);
-    const { hashed: customersHashed, unchanged } = counts;
-    const { adds, removes } = plan;
-    // a dry run changes no membership: the next run may not start from its snapshot
-    const recorded = scopeDigest !== null && !job.dry_run;
-    await tx.query(
-      `UPDATE sync_jobs SET records_total = $2, queue_item_plan = $3, diff_snapshot = $4, diff_snapshot_at = $5, diff_scope = $6
-        WHERE id = $1`,
-      [
-        job.id,
-        adds + removes,
-        JSON.stringify(plan.items()),
-        recorded ? snapshot.snapshot : null,
-        recorded ? snapshot.at : null,
-        recorded ? scopeDigest : null,
-      ],
-    );
-    if (unchanged > 0 && !job.dry_run) await learnPiiVersions(tx, job);
-    const ms = Math.round(performance.now() - started);
-    ctx.logger.debug('payload identified', {
-      syncJobId: job.id,
-      diffBase: base?.syncJobId ?? null,
-      customersHashed,
-      adds,
-      removes,
-      unchanged,
-      firstRowMs,
-      streamedMs,
-      ms,
-    });
+    await consume(source.query(copyTo(`COPY (${query}) TO STDOUT`)));
+    await source.query('COMMIT; RESET work_mem; RESET jit');
+    source.release();
+    return { snapshot: rows[0]!, base };
   } catch (error) {
-    failure = error;
+    // a connection that failed mid-COPY or mid-transaction is not given back to the pool
+    source.release(error instanceof Error ? error : true);
     throw error;
-  } finally {
-    // a connection that failed mid-COPY is not given back to the pool
-    if (failure) source.release(failure instanceof Error ? failure : true);
-    else {
-      await source.query('RESET work_mem; RESET jit').catch(() => {});
-      source.release();
-    }
   }
-  return 'IDENTIFY_AUDIENCES';
 }
 
 /** What the network holds that this job must remove: everything it holds for a customer who leaves,

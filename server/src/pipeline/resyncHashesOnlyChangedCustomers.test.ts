@@ -3,30 +3,25 @@
 // membership already records the PII version its identifiers were hashed from.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { payloadLog } from '../../test/support/payloadLog.ts';
 import { makeCustomers, startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 
 let s: SyncScenario;
-const hashedPerJob: number[] = [];
+const payloads = payloadLog();
 beforeAll(async () => {
-  s = await startSyncScenario({
-    env: { PAIDSYNC_LOG_LEVEL: 'debug' },
-    log: (line) => {
-      const entry = JSON.parse(line) as { msg: string; customersHashed?: number };
-      if (entry.msg === 'payload identified') hashedPerJob.push(entry.customersHashed!);
-    },
-  });
+  s = await startSyncScenario(payloads.options);
 });
 afterAll(() => s?.stop());
 
 const sha = (value: string) => createHash('sha256').update(value).digest('hex');
 
 async function syncAndCountHashed(segment: string) {
-  const before = hashedPerJob.length;
+  const before = payloads.runs.length;
   const [id] = await s.syncSegment(segment);
   const job = await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
   expect(job.status, `the sync should complete: ${JSON.stringify(job)}`).toBe('COMPLETED');
-  expect(hashedPerJob.length, 'stage 1 reports once per job').toBe(before + 1);
-  return { job, hashed: hashedPerJob.at(-1)! };
+  expect(payloads.runs.length, 'stage 1 reports once per job').toBe(before + 1);
+  return { job, hashed: payloads.of(id!)!.customersHashed };
 }
 
 it('hashes only changed, joining and leaving customers, and forgets versions when the identifier fields change', async () => {

@@ -3,25 +3,14 @@
 // customer again and leaves the audience equal to the scope.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { payloadLog, rowId } from '../../test/support/payloadLog.ts';
 import { startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
-
-interface Identified {
-  syncJobId: number;
-  diffBase: number | null;
-  customersHashed: number;
-}
 
 let s: SyncScenario;
 let db: pg.Client;
-const identified: Identified[] = [];
+const payloads = payloadLog();
 beforeAll(async () => {
-  s = await startSyncScenario({
-    env: { PAIDSYNC_LOG_LEVEL: 'debug' },
-    log: (line) => {
-      const entry = JSON.parse(line) as { msg: string } & Identified;
-      if (entry.msg === 'payload identified') identified.push(entry);
-    },
-  });
+  s = await startSyncScenario(payloads.options);
   db = new pg.Client({ connectionString: s.t.databaseUrl });
   await db.connect();
 });
@@ -31,7 +20,6 @@ afterAll(async () => {
 });
 
 const ofCase = (name: string, rule: Record<string, unknown>) => ({ all: [{ attribute: 'group', op: 'eq', value: name }, rule] });
-const rowId = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
 
 /** a destination, `n` gold customers of the case and a segment of its gold ones, synced once */
 async function syncedAudience(name: string, n = 6) {
@@ -59,7 +47,7 @@ async function syncedAudience(name: string, n = 6) {
     const [id] = await s.syncSegment(segment, { dryRun: options.dryRun });
     const job = await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
     expect(job.status, `the sync should end ${options.status ?? 'COMPLETED'}: ${JSON.stringify(job)}`).toBe(options.status ?? 'COMPLETED');
-    const run = identified.find((r) => r.syncJobId === rowId(id!));
+    const run = payloads.of(id!);
     expect(run, `stage 1 of job ${id} reports what it read`).toBeDefined();
     return { job, run: run!, id: rowId(id!) };
   };

@@ -4,24 +4,13 @@
 // untouched. Each run then starts from the one before it.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { payloadLog, rowId } from '../../test/support/payloadLog.ts';
 import { startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 
-interface Identified {
-  syncJobId: number;
-  diffBase: number | null;
-  customersHashed: number;
-}
-
 let s: SyncScenario;
-const identified: Identified[] = [];
+const payloads = payloadLog();
 beforeAll(async () => {
-  s = await startSyncScenario({
-    env: { PAIDSYNC_LOG_LEVEL: 'debug' },
-    log: (line) => {
-      const entry = JSON.parse(line) as { msg: string } & Identified;
-      if (entry.msg === 'payload identified') identified.push(entry);
-    },
-  });
+  s = await startSyncScenario(payloads.options);
 });
 afterAll(() => s?.stop());
 
@@ -32,14 +21,11 @@ const customer = (i: number, tier: string, extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
-/** a job's row id, from its global id (`SyncJob:<id>`, base64) */
-const rowId = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
-
 async function sync(segment: string) {
   const [id] = await s.syncSegment(segment);
   const job = await s.waitForJob(id!, ['COMPLETED', 'FAILED']);
   expect(job.status, `the sync should complete: ${JSON.stringify(job)}`).toBe('COMPLETED');
-  const run = identified.find((r) => r.syncJobId === rowId(id!));
+  const run = payloads.of(id!);
   expect(run, `stage 1 of job ${id} reports what it read`).toBeDefined();
   return { job, run: run! };
 }

@@ -1,9 +1,11 @@
 // A full-diff re-sync whose previous run of the same scope completed whole reads only the customers
 // written since that run's snapshot (diffBase.ts), and ends with the audience a read of everyone
 // would give: joiners added, leavers and consent withdrawals removed, changed PII re-sent, the rest
-// untouched. Each run then starts from the one before it.
+// untouched. Each run then starts from the one before it. On Facebook, whose members are their
+// hashes, a changed or leaving member is removed by the identifiers the network holds.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { metaHash } from '../destinations/hashing/index.ts';
 import { payloadLog, rowId } from '../../test/support/payloadLog.ts';
 import { startSyncScenario, type SyncScenario } from '../../test/support/syncScenario.ts';
 
@@ -89,4 +91,57 @@ it('reads only what changed since the last whole run and leaves the audience as 
     added: 1,
   });
   expect(audience()).toEqual(expected([...members, 3]));
+});
+
+it('removes what the network holds for a changed or leaving member when it reads only changes (Facebook)', async () => {
+  const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(
+    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
+    {
+      i: {
+        name: 'since-facebook',
+        type: 'FACEBOOK_ADS',
+        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '5151', pixelId: '7' },
+        credentials: { accessToken: 'since-token' },
+      },
+    },
+  );
+  const email = (i: number, version: string) => `since-fb.${i}.${version}@example.com`;
+  await s.customers(
+    Array.from({ length: 5 }, (_, i) => ({ externalId: `since-fb-${i}`, email: email(i, 'old'), attributes: { tier: 'fb' } })),
+  );
+  const { createSegment } = await s.t.ok<{ createSegment: { id: string } }>(
+    'mutation($i: CreateSegmentInput!) { createSegment(input: $i) { id } }',
+    {
+      i: {
+        name: 'SinceFacebook',
+        paidSyncEnabled: true,
+        destinationIds: [createDestination.id],
+        criteria: { attribute: 'tier', op: 'eq', value: 'fb' },
+      },
+    },
+  );
+  const held = () =>
+    [...s.sim.simulator.state.facebook.audiences.values()]
+      .find((a) => a.name === 'SinceFacebook')!
+      .members.records()
+      .map((r) => r.EMAIL!)
+      .sort();
+  const first = await sync(createSegment.id);
+
+  // 1 changes email and leaves (its old hash is what the network holds); 2 only changes email
+  await s.customers([
+    { externalId: 'since-fb-1', email: email(1, 'new'), attributes: { tier: 'gone' } },
+    { externalId: 'since-fb-2', email: email(2, 'new') },
+  ]);
+  const second = await sync(createSegment.id);
+  expect({ base: second.run.diffBase, read: second.run.customersHashed }, 'only the two changed customers are read').toEqual({
+    base: rowId(first.job.id),
+    read: 2,
+  });
+  expect(held(), 'the leaver is gone by its old hash, the changed member is held by its new hash only').toEqual(
+    [0, 3, 4]
+      .map((i) => metaHash('EMAIL', email(i, 'old'))!)
+      .concat(metaHash('EMAIL', email(2, 'new'))!)
+      .sort(),
+  );
 });

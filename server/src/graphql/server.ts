@@ -103,10 +103,11 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       parsing.plugin,
       limits,
       rateLimit,
-      useIdempotencyKeys({ pool: services.pool, logger: services.logger }),
+      // compiled execution first: the idempotency keys wrap whichever execution a mutation runs
       useCompiledQueries({
-        onRefused: (operation) => services.logger.warn('graphql-jit could not compile a query; it runs interpreted', { operation }),
+        onRefused: (operation) => services.logger.warn('graphql-jit could not compile an operation; it runs interpreted', { operation }),
       }),
+      useIdempotencyKeys({ pool: services.pool, logger: services.logger }),
       errorCodes,
       // one execution per event for subscribers of the same operation, variables and role
       useSharedEventExecution(),

@@ -10,6 +10,7 @@ import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { GraphQLContext } from './context.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './operationLimits.ts';
+import { isoString } from '../db/isoDate.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -83,7 +84,7 @@ builder.addScalarType(
     name: 'DateTime',
     description:
       'An instant as an ISO-8601 string in UTC with milliseconds, e.g. 2026-12-06T01:45:00.000Z. Input accepts any ISO-8601 date-time (years 0001 to 9999).',
-    serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+    serialize: (value) => isoString(value instanceof Date ? value : new Date(value as string)),
     parseValue: (value) => parseDate(value),
     parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseDate(ast.value) : invalidDate()),
   }),

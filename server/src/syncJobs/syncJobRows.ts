@@ -2,6 +2,7 @@
 // in select order and their conversion, shared by listSyncJobs (the dashboard's page) and readSyncJob
 // (a live event's job). A test holds them equal to Prisma's findMany.
 import pg from 'pg';
+import { dateFromIso } from '../db/isoDate.ts';
 
 /**
  * SyncJob fields these reads leave out: pipeline state the API never reads (a membership job's
@@ -73,24 +74,17 @@ const asText = (text: string) => text;
 const parseAnyTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ) as (text: string) => Date;
 
 /** PostgreSQL's text for a timestamptz in a UTC session ("2026-12-06 07:19:00.123+00") read by
- * position: pg's general parser (a regular expression and its groups) was most of a page's date cost.
- * Any other shape (another offset, BC, infinity, a year before 100) goes to that parser. */
+ * position into the ISO-8601 text the API sends ("2026-12-06T07:19:00.123Z"), kept on the Date
+ * (db/isoDate.ts): pg's general parser (a regular expression and its groups) was most of a page's date
+ * cost, and formatting each date again for the answer most of the rest. Any other shape (another
+ * offset, BC, infinity, a year before 1000, more than milliseconds) goes to that parser. */
 export function parseTimestamptz(text: string): Date {
   const n = text.length;
   const utc = n >= 22 && text[4] === '-' && text[10] === ' ' && text[n - 3] === '+' && text[n - 2] === '0' && text[n - 1] === '0';
-  if (!utc || (n > 22 && text[19] !== '.') || text.charCodeAt(0) === 48 /* year < 1000 */) return parseAnyTimestamptz(text);
-  const ms = n > 22 ? Math.floor(Number(`0${text.slice(19, n - 3)}`) * 1000) : 0;
-  return new Date(
-    Date.UTC(
-      +text.slice(0, 4),
-      +text.slice(5, 7) - 1,
-      +text.slice(8, 10),
-      +text.slice(11, 13),
-      +text.slice(14, 16),
-      +text.slice(17, 19),
-      ms,
-    ),
-  );
+  // a fraction is 1 to 3 digits in a timestamptz(3) column
+  if (!utc || (n > 22 && (text[19] !== '.' || n > 26)) || text.charCodeAt(0) === 48 /* year < 1000 */) return parseAnyTimestamptz(text);
+  const fraction = n > 22 ? text.slice(20, n - 3).padEnd(3, '0') : '000';
+  return dateFromIso(`${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`);
 }
 export const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>

@@ -23,16 +23,12 @@ import type { SyncJobRow } from './pipelineContext.ts';
 
 export const DIFF_BASE_MAX_AGE_DAYS = 6;
 
-export interface DiffSnapshot {
-  /** txid_snapshot text, `xmin:xmax:xip,…` */
-  text: string;
-  /** the lowest transaction the snapshot may not see: every change it misses is at or above it */
-  xmin: string;
-}
-
 export interface DiffBase {
   syncJobId: number;
-  snapshot: DiffSnapshot;
+  /** its stage-1 snapshot, txid_snapshot text (`xmin:xmax:xip,…`) */
+  snapshot: string;
+  /** customers written since it (an upper bound: those it can see but at or above its xmin count too) */
+  changedCustomers: number;
 }
 
 /** The run's scope as a digest, stored on the job: the next run of the same scope compares it. */
@@ -42,17 +38,12 @@ export function diffScopeDigest(job: SyncJobRow, scopeSql: string, scopeParams: 
     .digest('base64');
 }
 
-export function parseSnapshot(text: string): DiffSnapshot {
-  const xmin = text.split(':')[0]!;
-  if (!/^\d+$/.test(xmin)) throw new Error(`not a snapshot: ${text}`);
-  return { text, xmin };
-}
-
 /** Read in the run's own snapshot (REPEATABLE READ, the one its COPY reads in). */
 export async function findDiffBase(db: pg.PoolClient, job: SyncJobRow, scopeDigest: string): Promise<DiffBase | null> {
   if (job.audience_id === null) return null;
-  const { rows } = await db.query<{ id: number; diff_snapshot: string }>(
-    `SELECT b.id, b.diff_snapshot
+  const { rows } = await db.query<{ id: number; diff_snapshot: string; changed_customers: number }>(
+    `SELECT b.id, b.diff_snapshot,
+            (SELECT count(*)::int FROM customers c WHERE c.changed_xid >= pg_snapshot_xmin(b.diff_snapshot::pg_snapshot)) AS changed_customers
        FROM sync_jobs b
       WHERE b.audience_id = $1 AND b.id <> $2 AND b.diff_scope = $3
         AND b.diff_snapshot_at > now() - make_interval(days => $4)
@@ -68,17 +59,14 @@ export async function findDiffBase(db: pg.PoolClient, job: SyncJobRow, scopeDige
       LIMIT 1`,
     [job.audience_id, job.id, scopeDigest, DIFF_BASE_MAX_AGE_DAYS],
   );
-  return rows[0] ? { syncJobId: rows[0].id, snapshot: parseSnapshot(rows[0].diff_snapshot) } : null;
+  const base = rows[0];
+  return base ? { syncJobId: base.id, snapshot: base.diff_snapshot, changedCustomers: base.changed_customers } : null;
 }
 
-/** SQL over `customers c` (parameters appended): the rows written since `snapshot`, which it cannot see. */
-export function changedSince(snapshot: DiffSnapshot, params: unknown[]): string {
-  params.push(snapshot.xmin, snapshot.text);
-  return `(c.changed_xid >= $${params.length - 1}::xid8 AND NOT pg_visible_in_snapshot(c.changed_xid, $${params.length}::pg_snapshot))`;
-}
-
-/** How many customers were written since `snapshot` (an upper bound: those it can see are counted too). */
-export async function countChangedCustomers(db: pg.PoolClient, snapshot: DiffSnapshot): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE changed_xid >= $1::xid8', [snapshot.xmin]);
-  return rows[0]!.n;
+/** SQL over `customers c` (parameters appended): the rows written since `snapshot`, which it cannot
+ * see. pg_snapshot_xmin of a literal is folded to a constant when planned, so the index serves the range. */
+export function changedSince(snapshot: string, params: unknown[]): string {
+  params.push(snapshot);
+  const at = `$${params.length}::pg_snapshot`;
+  return `(c.changed_xid >= pg_snapshot_xmin(${at}) AND NOT pg_visible_in_snapshot(c.changed_xid, ${at}))`;
 }

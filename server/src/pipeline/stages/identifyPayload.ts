@@ -37,7 +37,7 @@ import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
-import { changedSince, countChangedCustomers, diffScopeDigest, findDiffBase, type DiffBase } from '../diffBase.ts';
+import { changedSince, diffScopeDigest, findDiffBase, type DiffBase } from '../diffBase.ts';
 import { queueItemPlan } from '../queueItemPlan.ts';
 
 const JOIN_WORK_MEM = '128MB';
@@ -127,7 +127,7 @@ async function streamCandidates(
     await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows } = await source.query<{ text: string; at: Date }>('SELECT pg_current_snapshot()::text AS text, now() AS at');
     const base = read.scopeDigest === null ? null : await findDiffBase(source, job, read.scopeDigest);
-    if (base && (await countChangedCustomers(source, base.snapshot)) < BY_KEY_UP_TO) {
+    if (base && base.changedCustomers < BY_KEY_UP_TO) {
       // a few thousand changed customers find their memberships by key; a just-synced audience often
       // has no statistics yet, and the planner's guess was a hash of all its million memberships
       await source.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');

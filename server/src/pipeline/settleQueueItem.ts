@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { refreshConversionStatuses } from './conversions/refreshConversionStatuses.ts';
+import { confirmAddedMembers } from './confirmAddedMembers.ts';
 import { failSyncJob } from './failSyncJob.ts';
 import { nameMembershipWriter } from './membershipWriter.ts';
 import { scheduleResend } from './scheduleResend.ts';
@@ -88,23 +89,8 @@ async function recordDelivered(
   }
   if (item.operation === 'ADD') {
     // membership changes only for what the network accepted: rejected records go again next run
-    const { rows } = await tx.query<{ inserted: number }>(
-      `WITH upserted AS (
-         INSERT INTO memberships (audience_id, customer_id, identifier_hash, pii_version, sent_job_id, confirmed_at)
-         SELECT $6, p.customer_id, p.identifier_hash, p.pii_version, p.sync_job_id, now()
-           FROM sync_payloads p
-          WHERE ${itemRows('p', 'ADD')} AND NOT (p.customer_id = ANY ($7::int[]))
-         ON CONFLICT (audience_id, customer_id) DO UPDATE SET identifier_hash = EXCLUDED.identifier_hash,
-                                                              pii_version = EXCLUDED.pii_version, sent_job_id = EXCLUDED.sent_job_id,
-                                                              confirmed_at = now()
-         RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS inserted FROM upserted`,
-      [...range, item.audience_id, rejectedCustomers],
-    );
-    await tx.query('UPDATE audiences SET member_count = member_count + $2, updated_at = now() WHERE id = $1', [
-      item.audience_id,
-      rows[0]!.inserted,
-    ]);
+    const inserted = await confirmAddedMembers(tx, item, rejectedCustomers);
+    await tx.query('UPDATE audiences SET member_count = member_count + $2, updated_at = now() WHERE id = $1', [item.audience_id, inserted]);
     await tx.query('UPDATE sync_jobs SET records_added = records_added + $2, records_rejected = records_rejected + $3 WHERE id = $1', [
       item.sync_job_id,
       accepted,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CustomerPii } from './customerPii.ts';
-import { META_SCHEMA, metaIdentifiers, metaRow, metaUserData } from './metaIdentifiers.ts';
+import { META_SCHEMA, metaHash, metaIdentifiers, metaRow, metaUserData } from './metaIdentifiers.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -65,5 +65,13 @@ describe('metaIdentifiers', () => {
     expect(data.ph).toEqual([digest('15551234567')]);
     expect(data.zp).toBe(digest('10001'));
     expect(data.external_id).toEqual(['CUST-001']);
+  });
+
+  it('remembers a repeated value per field: the same text as a city and as a state hashes by each rule', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(metaHash('CT', 'California'), `city, round ${round}`).toBe(digest('california'));
+      expect(metaHash('ST', 'California'), `state, round ${round}`).toBe(digest('ca'));
+      expect(metaHash('COUNTRY', 'Nowhere Land'), `no two-letter code, round ${round}`).toBeNull();
+    }
   });
 });

@@ -27,24 +27,28 @@ export type MetaSchemaField = (typeof META_SCHEMA)[number];
 
 /** Normalise then hash one field (EXTERN_ID and MADID are never hashed); null when empty. */
 export function metaHash(field: MetaField, value: string | null | undefined, options?: HashingOptions): string | null {
+  if (value == null) return null;
+  if (FEW_VALUES.has(field)) return repeatedHash(field, value);
   const normalised = normalizeMeta(field, value, options);
   if (normalised === null) return null;
-  if (META_UNHASHED_FIELDS.has(field)) return normalised;
-  return FEW_VALUES.has(field) ? repeatedHash(normalised) : hashNormalised(normalised);
+  return META_UNHASHED_FIELDS.has(field) ? normalised : hashNormalised(normalised);
 }
 
 // Fields with few distinct values (a few hundred countries, cities and birth years, two genders):
-// across a million customers most of their hashes repeat, so each distinct value is hashed once.
+// across a million customers most of their values repeat, so each distinct value as stored is
+// normalised and hashed once. Their normalisation takes no options (only PHONE's does).
 const FEW_VALUES = new Set<MetaField>(['CT', 'ST', 'ZIP', 'COUNTRY', 'GEN', 'DOBY', 'DOBM', 'DOBD']);
 const REPEATED_LIMIT = 50_000;
-const repeated = new Map<string, string>();
+const repeated = new Map<string, string | null>();
 
-function repeatedHash(normalised: string): string {
-  let hashed = repeated.get(normalised);
+function repeatedHash(field: MetaField, value: string): string | null {
+  const key = `${field}:${value}`;
+  let hashed = repeated.get(key);
   if (hashed === undefined) {
     if (repeated.size >= REPEATED_LIMIT) repeated.clear(); // many distinct values: no better than hashing
-    hashed = hashNormalised(normalised);
-    repeated.set(normalised, hashed);
+    const normalised = normalizeMeta(field, value);
+    hashed = normalised === null ? null : hashNormalised(normalised);
+    repeated.set(key, hashed);
   }
   return hashed;
 }

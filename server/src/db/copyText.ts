@@ -15,15 +15,3 @@ export function parseCopyLine(line: string): Array<string | null> {
 export function escapeCopyField(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
 }
-
-/** Splits a stream of COPY text chunks into whole lines. */
-export async function* copyLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  let rest = '';
-  for await (const chunk of source) {
-    const text = rest + chunk.toString();
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) yield line;
-  }
-  if (rest) yield rest;
-}

@@ -1,7 +1,8 @@
 // Stage 1: the customers in scope and their identifiers hashed for the destination. Customers stream
-// out of PostgreSQL (COPY TO), are hashed here, and stream back in (COPY FROM) — a million-member
-// segment is never held in memory. For a full diff the audience's current members come along too,
-// so the ones leaving it can be removed with identifiers the network will recognise.
+// out of PostgreSQL (COPY TO), are hashed on the way (hashPayload.ts; a large stream on a thread of
+// its own), and stream back in (COPY FROM): a million-member segment is never held in memory. For a
+// full diff the audience's current members come along too, so the ones leaving it can be removed
+// with identifiers the network will recognise.
 //
 // Only customers that can be part of the diff are read and hashed: a kept member whose PII version
 // is the one its membership was hashed from has nothing new to send, and a leaving customer the
@@ -18,27 +19,21 @@
 // memberships since (diffBase.ts), only the customers written since that run's snapshot are read:
 // the 1%-churn re-sync of a million members no longer joins a million customers with a million
 // memberships to find its twenty thousand rows. The run records its own snapshot for the next one.
-import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
-import { copyLines, escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
 import { inlineParams } from '../../db/inlineParams.ts';
-import {
-  identifiersFor,
-  identifiersNoLongerSent,
-  type CustomerPii,
-  type DestinationIdentifiers,
-} from '../../destinations/hashing/index.ts';
-import type { DestinationType } from '../../generated/prisma/enums.ts';
+import type { IdentifiersOptions } from '../../destinations/hashing/index.ts';
 import { identifyConversionPayload } from '../conversions/identifyConversionPayload.ts';
 import { loadDestination } from '../../delivery/loadDestination.ts';
 import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
-import { learnPiiVersions, partInDiff } from '../membershipDiff.ts';
+import { learnPiiVersions } from '../membershipDiff.ts';
 import { changedSince, diffScopeDigest, findDiffBase, type DiffBase } from '../diffBase.ts';
 import { queueItemPlan } from '../queueItemPlan.ts';
+import { hashPayload } from './hashPayload.ts';
+import type { PayloadRowsState } from './payloadRows.ts';
 
 const JOIN_WORK_MEM = '128MB';
 /** changed customers up to which a re-sync looks memberships up by key rather than hashing them all */
@@ -57,22 +52,37 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
 
   const started = performance.now();
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
-  const counts: { hashed: number; unchanged: number; firstRowAt?: number } = { hashed: 0, unchanged: 0 };
-  const plan = queueItemPlan(destination.batchSize);
+  const fields = destination.settings.fields as IdentifiersOptions['fields'];
+  const hashed: { state?: PayloadRowsState } = {};
+  let firstRowAt: number | undefined;
+  const start: PayloadRowsState = {
+    jobId: job.id,
+    type: destination.type,
+    options: fields ? { fields } : undefined,
+    batchSize: destination.batchSize,
+    plan: undefined,
+    hashed: 0,
+    unchanged: 0,
+    rest: '',
+  };
   const into = () =>
     tx.query(
       copyFrom(
         'COPY sync_payloads (sync_job_id, customer_id, external_id, identifiers, identifier_hash, keep, pii_version, stale_identifiers, add_row, remove_row) FROM STDIN',
       ),
     );
-  const fields = destination.settings.fields as never;
   const { snapshot, base } = await streamCandidates(ctx.pool, { job, scope: scope.sql, params, scopeDigest }, (out) =>
-    pipeline(out, (rows: AsyncIterable<Buffer>) => hashRows(rows, job.id, destination.type, fields, plan, counts), into()),
+    pipeline(
+      out,
+      (chunks: AsyncIterable<Buffer>) => hashPayload(chunks, start, hashed, { onFirstChunk: () => (firstRowAt = performance.now()) }),
+      into(),
+    ),
   );
   // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
-  const firstRowMs = counts.firstRowAt === undefined ? null : Math.round(counts.firstRowAt - started);
+  const firstRowMs = firstRowAt === undefined ? null : Math.round(firstRowAt - started);
   const streamedMs = Math.round(performance.now() - started);
-  const { hashed: customersHashed, unchanged } = counts;
+  const { hashed: customersHashed, unchanged } = hashed.state!;
+  const plan = queueItemPlan(destination.batchSize, hashed.state!.plan);
   const { adds, removes } = plan;
   // a dry run changes no membership: the next run may not start from its snapshot
   const recorded = scopeDigest !== null && !job.dry_run;
@@ -160,60 +170,4 @@ async function streamCandidates(
     source.release(error instanceof Error ? error : true);
     throw error;
   }
-}
-
-/** What the network holds that this job must remove: everything it holds for a customer who leaves,
- * what is no longer sent for one who stays; null when nothing is, or what it holds is not known
- * (a membership from before identifiers were kept: its removal sends the current identifiers). */
-function staleIdentifiers(keep: boolean, heldJson: string | null, current: DestinationIdentifiers): string | null {
-  if (heldJson === null) return null;
-  if (!keep) return heldJson;
-  const stale = identifiersNoLongerSent(JSON.parse(heldJson), current);
-  return stale && JSON.stringify(stale);
-}
-
-async function* hashRows(
-  rows: AsyncIterable<Buffer>,
-  jobId: number,
-  type: DestinationType,
-  fields: never,
-  plan: ReturnType<typeof queueItemPlan>,
-  counts: { hashed: number; unchanged: number; firstRowAt?: number },
-): AsyncGenerator<string> {
-  const options = fields ? { fields } : undefined;
-  let out = '';
-  for await (const line of copyLines(rows)) {
-    counts.firstRowAt ??= performance.now();
-    const f = parseCopyLine(line);
-    const pii: CustomerPii = {
-      externalId: f[1]!,
-      email: f[2]!,
-      phone: f[3]!,
-      firstName: f[4]!,
-      lastName: f[5]!,
-      city: f[6]!,
-      state: f[7]!,
-      zip: f[8]!,
-      country: f[9]!,
-      dateOfBirth: f[10]!,
-      gender: f[11]!,
-    };
-    const identifiers = identifiersFor(type, pii, options);
-    const json = JSON.stringify(identifiers);
-    const digest = hash('sha1', json, 'base64');
-    counts.hashed++;
-    const keep = f[12] === 't';
-    const stale = staleIdentifiers(keep, f[15] ?? null, identifiers);
-    const part = partInDiff({ keep, memberHash: f[13] ?? null, hash: digest, stale });
-    const customerId = Number(f[0]);
-    const addRow = part.add ? String(plan.number('ADD', customerId)) : '\\N';
-    const removeRow = part.remove ? String(plan.number('REMOVE', customerId)) : '\\N';
-    if (!part.add && !part.remove) counts.unchanged++;
-    out += `${jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\t${addRow}\t${removeRow}\n`;
-    if (out.length > 256 * 1024) {
-      yield out;
-      out = '';
-    }
-  }
-  if (out) yield out;
 }

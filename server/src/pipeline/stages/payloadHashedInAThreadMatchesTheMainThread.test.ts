@@ -1,0 +1,86 @@
+// A large stage 1 hands its customers to a thread part-way (hashPayload.ts). The payload lines, the
+// queue item plan and the counts must be exactly those of hashing everything on the main thread,
+// wherever the hand-over falls; and a failure on the thread must fail the stage, not hang it.
+import { describe, expect, it } from 'vitest';
+import { hashNormalised } from '../../destinations/hashing/index.ts';
+import { hashPayload } from './hashPayload.ts';
+import type { PayloadRowsState } from './payloadRows.ts';
+
+const start = (type: PayloadRowsState['type']): PayloadRowsState => ({
+  jobId: 42,
+  type,
+  options: undefined,
+  batchSize: 7,
+  plan: undefined,
+  hashed: 0,
+  unchanged: 0,
+  rest: '',
+});
+
+/** COPY text as stage 1 reads it: id, external id, PII, keep, member hash, pii version, held identifiers */
+function customerLines(n: number): string[] {
+  const lines: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const keep = i % 5 !== 0;
+    // every fifth leaves (held identifiers to remove), every seventh kept member is held with an old email
+    const held = !keep || i % 7 === 0 ? JSON.stringify({ type: 'WEB', ids: { EMAIL: hashNormalised(`old.${i}@example.com`) } }) : null;
+    const fields = [
+      String(i),
+      `c\\t${i}`, // a tab in the external id, escaped as COPY escapes it
+      `Person.${i}@Example.com`,
+      i % 3 ? '+1 555 010 ' + String(i).padStart(4, '0') : '\\N',
+      'Zoë',
+      '\\N',
+      'Paris',
+      '\\N',
+      '75001',
+      i % 2 ? 'FR' : 'France',
+      '1990-07-04',
+      '\\N',
+      keep ? 't' : 'f',
+      held ? 'member-hash' : '\\N',
+      String(i),
+      held ? held.replace(/\\/g, '\\\\') : '\\N',
+    ];
+    lines.push(fields.join('\t'));
+  }
+  return lines;
+}
+
+/** the lines cut into chunks of `size` bytes, cutting lines too, as a socket may */
+async function* chunksOf(text: string, size: number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < text.length; at += size) yield Buffer.from(text.slice(at, at + size));
+}
+
+async function run(text: string, threadAfterRows: number, type: PayloadRowsState['type'] = 'WEB') {
+  const result: { state?: PayloadRowsState } = {};
+  let out = '';
+  for await (const part of hashPayload(chunksOf(text, 997), start(type), result, { threadAfterRows })) out += part.toString();
+  return { out, state: result.state! };
+}
+
+describe('hashing stage 1 in a thread', () => {
+  const text = customerLines(3_000).join('\n') + '\n';
+
+  it.each([0, 1, 1_234])('writes the same payload, plan and counts when the thread takes over after %i rows', async (after) => {
+    const inline = await run(text, Number.POSITIVE_INFINITY);
+    const threaded = await run(text, after);
+    expect(inline.state.hashed, 'every customer hashed').toBe(3_000);
+    expect(inline.out.split('\n').length - 1, 'one payload line per customer').toBe(3_000);
+    expect(threaded.out, 'payload lines byte for byte').toBe(inline.out);
+    expect(threaded.state, 'the plan and the counts').toEqual(inline.state);
+  });
+
+  it('hashes a Facebook payload the same way on either thread', async () => {
+    const inline = await run(text, Number.POSITIVE_INFINITY, 'FACEBOOK_ADS');
+    const threaded = await run(text, 0, 'FACEBOOK_ADS');
+    expect(threaded.out).toBe(inline.out);
+    expect(threaded.state).toEqual(inline.state);
+  });
+
+  it("fails with the thread's error when a line cannot be hashed", async () => {
+    const broken = customerLines(10);
+    broken[7] = broken[7]!.replace(/\t[^\t]*$/, '\t{not json'); // held identifiers that are not JSON
+    await expect(run(broken.join('\n') + '\n', 0)).rejects.toThrow(/JSON/);
+  });
+});

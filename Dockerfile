@@ -16,5 +16,7 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 ENV NODE_ENV=production PORT=4000
 EXPOSE 4000
-# plain node on the compiled server: no TypeScript at run time, and signals reach the server itself
-CMD ["node", "server/dist/main.js"]
+# plain node on the compiled server: no TypeScript at run time, and signals reach the server itself.
+# A larger young generation: a sync allocates short-lived rows in 10,000-row batches, and with V8's
+# default semi-space they outlived scavenges and were collected again as old objects (README, Performance)
+CMD ["node", "--max-semi-space-size=32", "server/dist/main.js"]

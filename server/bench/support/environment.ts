@@ -77,11 +77,19 @@ function profileArgs(role: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/** node's flags in the server's `start` script: the bench runs the server as `pnpm start` does */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = scripts.start.split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`expected "node … dist/main.js" as the start script, found "${scripts.start}"`);
+  return words.slice(1, -1);
+}
+
 function spawnServer(name: string, role: 'api' | 'worker', env: Record<string, string>): ChildProcess {
   const logDir = path.join(resultsDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}-${role}.log`));
-  const child = spawn(process.execPath, [...profileArgs(role), 'dist/main.js'], {
+  const child = spawn(process.execPath, [...startFlags(), ...profileArgs(role), 'dist/main.js'], {
     cwd: serverDir,
     env: { ...process.env, ...env, PAIDSYNC_ROLE: role },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,3 +15,8 @@ export function parseCopyLine(line: string): Array<string | null> {
 export function escapeCopyField(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
 }
+
+/** escapeCopyField for JSON text: JSON escapes every control character, so only backslashes double. */
+export function escapeCopyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}

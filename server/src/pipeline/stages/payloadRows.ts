@@ -6,7 +6,7 @@
 // All of its state is plain data (PayloadRowsState), so a stage that started on the main thread
 // can hand the rest of its stream to a thread part-way through.
 import { hash } from 'node:crypto';
-import { escapeCopyField, parseCopyLine } from '../../db/copyText.ts';
+import { escapeCopyField, escapeCopyJson, parseCopyLine } from '../../db/copyText.ts';
 import {
   identifiersFor,
   identifiersNoLongerSent,
@@ -81,7 +81,7 @@ export function payloadRows(from: PayloadRowsState) {
     const addRow = part.add ? String(plan.number('ADD', customerId)) : '\\N';
     const removeRow = part.remove ? String(plan.number('REMOVE', customerId)) : '\\N';
     if (!part.add && !part.remove) state.unchanged++;
-    return `${state.jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyField(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyField(stale)}\t${addRow}\t${removeRow}\n`;
+    return `${state.jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyJson(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyJson(stale)}\t${addRow}\t${removeRow}\n`;
   }
 }
 

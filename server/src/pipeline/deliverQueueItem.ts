@@ -91,7 +91,6 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       return { kind: 'delivered', rejected };
     }
     const records = await loadMemberBatch(ctx.pool, item);
-    const customerOf = new Map(records.map((r) => [r.key, r.customerId]));
     const sendTo = async (audience: { name: string; externalId: string }) =>
       sendSplittingOnRejection(records, (batch, range) =>
         retrying(() =>
@@ -120,9 +119,11 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       audience = await ensureAudience({ ...audienceOptions, stale: audience.externalId });
       result = await sendTo(audience);
     }
+    // rejections are rare: the customers are looked up only when there are some
+    const customerOf = result.rejected.length ? new Map(records.map((r) => [r.key, r.customerId])) : null;
     return {
       kind: 'delivered',
-      rejected: result.rejected.map((r) => ({ ...r, customerId: customerOf.get(r.key) })),
+      rejected: result.rejected.map((r) => ({ ...r, customerId: customerOf!.get(r.key) })),
       matchRate: result.matchRate,
     };
   } catch (error) {

@@ -28,12 +28,8 @@ export async function sendFacebookMembers(
   if (sendable.length === 0) return { rejected };
 
   // only the columns some row fills: smaller requests, same match
-  const columns = META_SCHEMA.map((field, index) => ({ field, index })).filter(({ field }) => sendable.some((r) => r.ids[field]));
-  const schema = columns.map((c) => c.field);
-  const rows = sendable.map((r) => {
-    const full = metaRow(r.ids);
-    return columns.map((c) => full[c.index]!);
-  });
+  const schema = META_SCHEMA.filter((field) => sendable.some((r) => r.ids[field]));
+  const rows = sendable.map((r) => metaRow(r.ids, schema));
 
   const sessionId = sessionIdFor(batch.idempotencyKey);
   const parts = Math.ceil(rows.length / FACEBOOK_MAX_ROWS_PER_REQUEST);

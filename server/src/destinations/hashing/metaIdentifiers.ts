@@ -71,11 +71,9 @@ export function metaIdentifiers(pii: CustomerPii, options?: HashingOptions): Met
   return ids;
 }
 
-/** One `payload.data` row in META_SCHEMA order, '' where a field is missing. */
-export function metaRow(ids: MetaIdentifiers): string[] {
-  const row = new Array<string>(META_SCHEMA.length);
-  for (let i = 0; i < META_SCHEMA.length; i++) row[i] = ids[META_SCHEMA[i]!] ?? '';
-  return row;
+/** One `payload.data` row in the order of `schema` (all of META_SCHEMA unless told), '' where a field is missing. */
+export function metaRow(ids: MetaIdentifiers, schema: readonly MetaSchemaField[] = META_SCHEMA): string[] {
+  return schema.map((field) => ids[field] ?? '');
 }
 
 /** Conversions API `user_data` keys; `em` and `ph` are arrays on the wire. */

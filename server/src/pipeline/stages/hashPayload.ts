@@ -1,8 +1,9 @@
 // Stage 1's customers become payload rows (payloadRows.ts) as they stream through: on the main
 // thread for the first rows, then, for a large stream, on a thread of their own. Hashing a million
 // customers keeps one core busy for seconds while PostgreSQL, reading customers out and payload rows
-// in, uses half of the other; with the hashing on its own thread the main thread only moves bytes
-// between the two COPY streams, and both cores work. A small job never pays for starting a thread.
+// in, uses half of the other; with the hashing on its own thread the main thread only decodes and
+// encodes the text of the two COPY streams, and both cores work. A small job never pays for starting
+// a thread.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { payloadRows, type PayloadRowsState } from './payloadRows.ts';
@@ -27,7 +28,7 @@ export async function* hashPayload(
   start: PayloadRowsState,
   result: { state?: PayloadRowsState },
   options: HashPayloadOptions = {},
-): AsyncGenerator<Buffer | string> {
+): AsyncGenerator<string> {
   const threadAfterRows = options.threadAfterRows ?? THREAD_AFTER_ROWS;
   const rows = payloadRows(start);
   const iterator = chunks[Symbol.asyncIterator]();
@@ -49,24 +50,22 @@ export async function* hashPayload(
   result.state = rows.state();
 }
 
-async function* hashInThread(chunks: AsyncIterator<Buffer>, state: PayloadRowsState): AsyncGenerator<Buffer, PayloadRowsState> {
+async function* hashInThread(chunks: AsyncIterator<Buffer>, state: PayloadRowsState): AsyncGenerator<string, PayloadRowsState> {
   const thread = startThread(state);
   const answers = answersOf(thread);
   try {
     let inFlight = 0;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-      // a chunk may be a view of a larger buffer: its own bytes are copied and moved, not the whole buffer cloned
-      const bytes = new Uint8Array(next.value);
-      thread.postMessage(bytes, [bytes.buffer]);
+      thread.postMessage(next.value.toString());
       if (++inFlight < CHUNKS_IN_FLIGHT) continue;
       inFlight--;
       const { out } = await answers.next();
-      if (out.byteLength) yield Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+      if (out) yield out;
     }
     thread.postMessage(null);
     for (;;) {
       const answer = await answers.next();
-      if (answer.out.byteLength) yield Buffer.from(answer.out.buffer, answer.out.byteOffset, answer.out.byteLength);
+      if (answer.out) yield answer.out;
       if (answer.state) return answer.state;
     }
   } finally {
@@ -87,7 +86,7 @@ function startThread(state: PayloadRowsState): Worker {
 }
 
 interface Answer {
-  out: Uint8Array;
+  out: string;
   state?: PayloadRowsState;
 }
 

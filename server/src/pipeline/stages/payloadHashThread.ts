@@ -5,15 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { payloadRows, type PayloadRowsState } from './payloadRows.ts';
 
 const rows = payloadRows(workerData as PayloadRowsState);
-const encoder = new TextEncoder();
 
-parentPort!.on('message', (chunk: Uint8Array | null) => {
-  if (chunk === null) {
-    const last = encoder.encode(rows.end());
-    parentPort!.postMessage({ out: last, state: rows.state() }, [last.buffer]);
-    return;
-  }
-  // encoded here, so the main thread only passes bytes on; the buffer moves, it is not copied
-  const out = encoder.encode(rows.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString()));
-  parentPort!.postMessage({ out }, [out.buffer]);
+// text both ways: decoding and encoding are left to the main thread, which has the time
+parentPort!.on('message', (chunk: string | null) => {
+  if (chunk === null) parentPort!.postMessage({ out: rows.end(), state: rows.state() });
+  else parentPort!.postMessage({ out: rows.write(chunk) });
 });

@@ -34,7 +34,7 @@ export async function* hashPayload(
   const iterator = chunks[Symbol.asyncIterator]();
   let first = true;
   for (;;) {
-    if (rows.state().hashed >= threadAfterRows) {
+    if (rows.hashed >= threadAfterRows) {
       result.state = yield* hashInThread(iterator, rows.state());
       return;
     }

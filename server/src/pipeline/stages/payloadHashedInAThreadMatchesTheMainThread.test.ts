@@ -4,18 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { hashNormalised } from '../../destinations/hashing/index.ts';
 import { hashPayload } from './hashPayload.ts';
-import type { PayloadRowsState } from './payloadRows.ts';
+import { startPayloadRows, type PayloadRowsState } from './payloadRows.ts';
 
-const start = (type: PayloadRowsState['type']): PayloadRowsState => ({
-  jobId: 42,
-  type,
-  options: undefined,
-  batchSize: 7,
-  plan: undefined,
-  hashed: 0,
-  unchanged: 0,
-  rest: '',
-});
+const start = (type: PayloadRowsState['type']) => startPayloadRows({ jobId: 42, type, options: undefined, batchSize: 7 });
 
 /** COPY text as stage 1 reads it: id, external id, PII, keep, member hash, pii version, held identifiers */
 function customerLines(n: number): string[] {

@@ -31,6 +31,11 @@ export interface PayloadRowsState {
   rest: string;
 }
 
+/** The state before the first customer. */
+export function startPayloadRows(job: Pick<PayloadRowsState, 'jobId' | 'type' | 'options' | 'batchSize'>): PayloadRowsState {
+  return { ...job, plan: undefined, hashed: 0, unchanged: 0, rest: '' };
+}
+
 export function payloadRows(from: PayloadRowsState) {
   const state = { ...from };
   const plan = queueItemPlan(state.batchSize, state.plan);
@@ -52,7 +57,9 @@ export function payloadRows(from: PayloadRowsState) {
     state(): PayloadRowsState {
       return { ...state, plan: plan.state() };
     },
-    plan,
+    get hashed() {
+      return state.hashed;
+    },
   };
 
   function payloadLine(line: string): string {

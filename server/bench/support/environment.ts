@@ -81,7 +81,8 @@ function profileArgs(role: string): string[] {
 function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(path.join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = scripts.start.split(/\s+/);
-  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`expected "node … dist/main.js" as the start script, found "${scripts.start}"`);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js')
+    throw new Error(`expected "node … dist/main.js" as the start script, found "${scripts.start}"`);
   return words.slice(1, -1);
 }
 

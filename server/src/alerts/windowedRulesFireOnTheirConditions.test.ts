@@ -68,19 +68,9 @@ it('lets only an ADMIN manage rules, and only with a Web destination as receiver
   );
   expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect((await s.t.gql('{ alertRules { id } }', {}, operator)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-  const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(
-    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    {
-      i: {
-        name: 'not a webhook',
-        type: 'FACEBOOK_ADS',
-        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '1', pixelId: '5' },
-        credentials: { accessToken: 't' },
-      },
-    },
-  );
+  const facebookId = await s.facebookDestination('not a webhook', { adAccountId: '1', pixelId: '5', accessToken: 't' });
   const wrong = await s.t.gql('mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
-    i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: createDestination.id },
+    i: { name: 'x', kind: 'JOB_FAILED', webhookDestinationId: facebookId },
   });
   expect(wrong.errors?.[0]).toMatchObject({
     message: 'webhookDestinationId must name a WEB destination',

@@ -120,10 +120,10 @@ async function send(ctx: PipelineContext, item: ClaimedItem, signal?: AbortSigna
       result = await sendTo(audience);
     }
     // rejections are rare: the customers are looked up only when there are some
-    const customerOf = result.rejected.length ? new Map(records.map((r) => [r.key, r.customerId])) : null;
+    const customerOf = result.rejected.length ? new Map(records.map((r) => [r.key, r.customerId])) : undefined;
     return {
       kind: 'delivered',
-      rejected: result.rejected.map((r) => ({ ...r, customerId: customerOf!.get(r.key) })),
+      rejected: result.rejected.map((r) => ({ ...r, customerId: customerOf?.get(r.key) })),
       matchRate: result.matchRate,
     };
   } catch (error) {

@@ -24,15 +24,7 @@ interface Network {
 
 const facebook: Network = {
   async destination(prefix) {
-    const { createDestination } = await s.t.ok<any>('mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }', {
-      i: {
-        name: prefix,
-        type: 'FACEBOOK_ADS',
-        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '4242', pixelId: '7' },
-        credentials: { accessToken: 'held-token' },
-      },
-    });
-    return createDestination.id;
+    return s.facebookDestination(prefix, { adAccountId: '4242', pixelId: '7', accessToken: 'held-token' });
   },
   heldEmails(prefix) {
     const audience = [...s.sim.simulator.state.facebook.audiences.values()].find((a) => a.name === prefix)!;

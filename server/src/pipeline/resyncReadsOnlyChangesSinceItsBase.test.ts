@@ -94,17 +94,7 @@ it('reads only what changed since the last whole run and leaves the audience as 
 });
 
 it('removes what the network holds for a changed or leaving member when it reads only changes (Facebook)', async () => {
-  const { createDestination } = await s.t.ok<{ createDestination: { id: string } }>(
-    'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
-    {
-      i: {
-        name: 'since-facebook',
-        type: 'FACEBOOK_ADS',
-        settings: { apiBaseUrl: `${s.sim.url}/facebook`, adAccountId: '5151', pixelId: '7' },
-        credentials: { accessToken: 'since-token' },
-      },
-    },
-  );
+  const destinationId = await s.facebookDestination('since-facebook', { adAccountId: '5151', pixelId: '7', accessToken: 'since-token' });
   const email = (i: number, version: string) => `since-fb.${i}.${version}@example.com`;
   await s.customers(
     Array.from({ length: 5 }, (_, i) => ({ externalId: `since-fb-${i}`, email: email(i, 'old'), attributes: { tier: 'fb' } })),
@@ -115,7 +105,7 @@ it('removes what the network holds for a changed or leaving member when it reads
       i: {
         name: 'SinceFacebook',
         paidSyncEnabled: true,
-        destinationIds: [createDestination.id],
+        destinationIds: [destinationId],
         criteria: { attribute: 'tier', op: 'eq', value: 'fb' },
       },
     },

@@ -46,6 +46,8 @@ export interface SyncScenario {
   t: TestApp;
   sim: StartedSimulator;
   webDestination(name: string, settings?: Record<string, unknown>): Promise<string>;
+  /** a Facebook Ads destination on the simulator's Graph API */
+  facebookDestination(name: string, account: { adAccountId: string; pixelId?: string; accessToken: string }): Promise<string>;
   customers(list: Array<Record<string, unknown>>): Promise<void>;
   segment(name: string, destinationIds: string[], externalIds: string[]): Promise<string>;
   syncSegment(segmentId: string, options?: { dryRun?: boolean }): Promise<string[]>;
@@ -74,6 +76,20 @@ export async function startSyncScenario(
       const data = await t.ok<{ createDestination: { id: string } }>(
         'mutation($name: String!, $settings: JSON!) { createDestination(input: { name: $name, type: WEB, settings: $settings }) { id } }',
         { name, settings: { url: `${sim.url}/web/${name}`, ...settings } },
+      );
+      return data.createDestination.id;
+    },
+    async facebookDestination(name, { adAccountId, pixelId, accessToken }) {
+      const data = await t.ok<{ createDestination: { id: string } }>(
+        'mutation($i: CreateDestinationInput!) { createDestination(input: $i) { id } }',
+        {
+          i: {
+            name,
+            type: 'FACEBOOK_ADS',
+            settings: { apiBaseUrl: `${sim.url}/facebook`, adAccountId, pixelId },
+            credentials: { accessToken },
+          },
+        },
       );
       return data.createDestination.id;
     },

@@ -4,6 +4,7 @@
 // in, uses half of the other; with the hashing on its own thread the main thread only decodes and
 // encodes the text of the two COPY streams, and both cores work. A small job never pays for starting
 // a thread.
+import { on } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { payloadRows, type PayloadRowsState } from './payloadRows.ts';
@@ -52,31 +53,38 @@ export async function* hashPayload(
 
 async function* hashInThread(chunks: AsyncIterator<Buffer>, state: PayloadRowsState): AsyncGenerator<string, PayloadRowsState> {
   const thread = startThread(state);
-  const answers = answersOf(thread);
+  // the thread's answers in order: its error rejects the next read, its exit ends them
+  const answers = on(thread, 'message', { close: ['exit'] });
+  const answer = async (): Promise<Answer> => {
+    const next = await answers.next();
+    if (next.done) throw new Error('the payload hashing thread exited before it answered');
+    return next.value[0] as Answer;
+  };
   try {
     let inFlight = 0;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
       thread.postMessage(next.value.toString());
       if (++inFlight < CHUNKS_IN_FLIGHT) continue;
       inFlight--;
-      const { out } = await answers.next();
+      const { out } = await answer();
       if (out) yield out;
     }
     thread.postMessage(null);
     for (;;) {
-      const answer = await answers.next();
-      if (answer.out) yield answer.out;
-      if (answer.state) return answer.state;
+      const { out, state: end } = await answer();
+      if (out) yield out;
+      if (end) return end;
     }
   } finally {
-    answers.close();
+    await answers.return?.();
     await thread.terminate();
   }
 }
 
 function startThread(state: PayloadRowsState): Worker {
-  const script = new URL(`./payloadHashThread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (script.pathname.endsWith('.js')) return new Worker(script, { workerData: state });
+  const fromSource = import.meta.url.endsWith('.ts');
+  const script = new URL(`./payloadHashThread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(script, { workerData: state });
   // run from source (tests, tsx): the thread loads TypeScript through tsx, as its parent does
   const tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
   return new Worker(`require(${JSON.stringify(tsx)}).register(); import(${JSON.stringify(script.href)});`, {
@@ -87,34 +95,6 @@ function startThread(state: PayloadRowsState): Worker {
 
 interface Answer {
   out: string;
+  /** with the answer to the end of the stream */
   state?: PayloadRowsState;
-}
-
-/** The thread's answers in order; a thread that fails or exits early fails the next read. */
-function answersOf(thread: Worker) {
-  const waiting: Array<{ resolve: (a: Answer) => void; reject: (e: unknown) => void }> = [];
-  const ready: Answer[] = [];
-  let failure: unknown = null;
-  const fail = (error: unknown) => {
-    failure ??= error;
-    for (const w of waiting.splice(0)) w.reject(failure);
-  };
-  const onMessage = (answer: Answer) => {
-    const w = waiting.shift();
-    if (w) w.resolve(answer);
-    else ready.push(answer);
-  };
-  const onExit = (code: number) => fail(new Error(`the payload hashing thread exited (code ${code}) before it answered`));
-  thread.on('message', onMessage).on('error', fail).on('exit', onExit);
-  return {
-    next(): Promise<Answer> {
-      const answer = ready.shift();
-      if (answer) return Promise.resolve(answer);
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-    },
-    close() {
-      thread.off('message', onMessage).off('error', fail).off('exit', onExit);
-    },
-  };
 }

@@ -1,7 +1,7 @@
 // Benchmark 1: a segment of every customer synced to the simulated Facebook (batches of 10,000) until
 // COMPLETED, timed from triggerSegmentSync to the job's COMPLETED, with the worker's RSS sampled
 // throughout. Floor: floors/hashAndCopyFloor.ts for the same number of customers.
-import { emailOf } from './audienceData.ts';
+import { customerOf } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './support/environment.ts';
@@ -98,7 +98,7 @@ export async function fullAudienceSync(
     throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
   }
   const timeline = await stageTimeline(env.pool, Number(decodeGlobalID(String(job.id)).id));
-  const floor = options.floor ? await hashAndCopyFloor(env.pool, env.sim.url, n, emailOf, DESTINATION_CONCURRENCY) : null;
+  const floor = options.floor ? await hashAndCopyFloor(env.pool, env.sim.url, n, customerOf, DESTINATION_CONCURRENCY) : null;
   return {
     members: n,
     seconds,

@@ -2,7 +2,7 @@
 // the API: `churn` customers withdraw their ad consent (so they must leave the audience) and `churn`
 // new customers arrive (so they must join). Timed from triggerSegmentSync to COMPLETED.
 // Floor: the same hardware floor as benchmark 1 for the 2 × churn records that change.
-import { emailOf, externalIdOf, UPSERT } from './audienceData.ts';
+import { customerOf, externalIdOf, UPSERT } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
 import { DESTINATION_CONCURRENCY, triggerAndWait, type AudienceSetup } from './fullAudienceSync.ts';
 import type { BenchEnvironment } from './support/environment.ts';
@@ -23,7 +23,7 @@ export async function incrementalSync(env: BenchEnvironment, setup: AudienceSetu
     const joining = [];
     for (let i = from; i < Math.min(churn, from + 10_000); i++) {
       leaving.push({ externalId: externalIdOf(i), adConsent: false });
-      joining.push({ externalId: externalIdOf(n + i), email: emailOf(n + i), country: 'US' });
+      joining.push(customerOf(n + i));
     }
     await env.ok(UPSERT, { c: leaving });
     await env.ok(UPSERT, { c: joining });
@@ -33,6 +33,6 @@ export async function incrementalSync(env: BenchEnvironment, setup: AudienceSetu
   if (job.recordsAdded !== churn || job.recordsRemoved !== churn || audience.members.size !== n) {
     throw new Error(`expected +${churn} −${churn} and ${n} members; job ${JSON.stringify(job)}, simulator ${audience.members.size}`);
   }
-  const floor = await hashAndCopyFloor(env.pool, env.sim.url, 2 * churn, (i) => emailOf(n + i), DESTINATION_CONCURRENCY);
+  const floor = await hashAndCopyFloor(env.pool, env.sim.url, 2 * churn, (i) => customerOf(n + i), DESTINATION_CONCURRENCY);
   return { removed: churn, added: churn, seconds, floor, ratio: seconds / (floor.totalMs / 1000), job };
 }

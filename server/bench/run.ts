@@ -292,7 +292,7 @@ async function main() {
 /** How an audience sync's floor was made, part by part. */
 function floorText(floor: SyncFloor, digits: number) {
   const s = (ms: number) => f(ms / 1000, digits);
-  return `${s(floor.totalMs)} s (hash ${s(floor.hashMs)} + COPY ${s(floor.copyMs)} + POST ${s(floor.postMs)}, ${floor.concurrency} at once)`;
+  return `${s(floor.totalMs)} s (hash ${s(floor.hashMs)} + COPY ${s(floor.copyMs)} + POST ${s(floor.postMs)}, ${floor.concurrency} at once; POST of email hashes alone ${s(floor.emailOnlyPostMs)})`;
 }
 
 function printTable(table: Row[]) {

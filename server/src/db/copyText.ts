@@ -2,14 +2,13 @@
 const UNESCAPE: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '\\': '\\' };
 
 export function parseCopyLine(line: string): Array<string | null> {
-  const fields = line.split('\t');
-  const out: Array<string | null> = new Array(fields.length);
+  const fields: Array<string | null> = line.split('\t');
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    if (field === '\\N') out[i] = null;
-    else out[i] = field.includes('\\') ? field.replace(/\\(.)/g, (_m, c: string) => UNESCAPE[c] ?? c) : field;
+    if (field === '\\N') fields[i] = null;
+    else if (field.includes('\\')) fields[i] = field.replace(/\\(.)/g, (_m, c: string) => UNESCAPE[c] ?? c);
   }
-  return out;
+  return fields;
 }
 
 export function escapeCopyField(value: string): string {

@@ -11,15 +11,9 @@ export interface PlannedItem {
   lastCustomerId: number;
 }
 
-/** A plan part-way through, as plain data: stage 1 hands it to the thread that goes on with it. */
-export interface QueueItemPlanState {
-  items: Record<'ADD' | 'REMOVE', PlannedItem[]>;
-  rows: Record<'ADD' | 'REMOVE', number>;
-}
-
-export function queueItemPlan(batchSize: number, from?: QueueItemPlanState) {
-  const items = from?.items ?? { ADD: [], REMOVE: [] };
-  const rows = from?.rows ?? { ADD: 0, REMOVE: 0 };
+export function queueItemPlan(batchSize: number) {
+  const items: Record<'ADD' | 'REMOVE', PlannedItem[]> = { ADD: [], REMOVE: [] };
+  const rows = { ADD: 0, REMOVE: 0 };
   return {
     /** the customer's row number among the operation's rows (rows come in customer order) */
     number(operation: 'ADD' | 'REMOVE', customerId: number): number {
@@ -43,9 +37,6 @@ export function queueItemPlan(batchSize: number, from?: QueueItemPlanState) {
     /** removes first, so a changed member's stale identifiers leave before its new ones arrive */
     items(): PlannedItem[] {
       return [...items.REMOVE, ...items.ADD];
-    },
-    state(): QueueItemPlanState {
-      return { items, rows };
     },
   };
 }

@@ -31,9 +31,8 @@ import type { PipelineContext, Stage, SyncJobRow } from '../pipelineContext.ts';
 import { scopePredicate } from '../scopePredicate.ts';
 import { learnPiiVersions } from '../membershipDiff.ts';
 import { changedSince, diffScopeDigest, findDiffBase, type DiffBase } from '../diffBase.ts';
-import { queueItemPlan } from '../queueItemPlan.ts';
 import { hashPayload } from './hashPayload.ts';
-import { startPayloadRows, type PayloadRowsState } from './payloadRows.ts';
+import { payloadRows, type PayloadJob } from './payloadRows.ts';
 
 const JOIN_WORK_MEM = '128MB';
 /** changed customers up to which a re-sync looks memberships up by key rather than hashing them all */
@@ -53,13 +52,8 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   const started = performance.now();
   await tx.query('DELETE FROM sync_payloads WHERE sync_job_id = $1', [job.id]);
   const fields = destination.settings.fields as IdentifiersOptions['fields'];
-  const start = startPayloadRows({
-    jobId: job.id,
-    type: destination.type,
-    options: fields ? { fields } : undefined,
-    batchSize: destination.batchSize,
-  });
-  const ended: { state?: PayloadRowsState } = {};
+  const payloadJob: PayloadJob = { jobId: job.id, type: destination.type, options: fields ? { fields } : undefined };
+  const rows = payloadRows(destination.batchSize);
   let firstRowAt: number | undefined;
   const into = () =>
     tx.query(
@@ -70,15 +64,14 @@ export async function identifyPayload(ctx: PipelineContext, job: SyncJobRow, tx:
   const { snapshot, base } = await streamCandidates(ctx.pool, { job, scope: scope.sql, params, scopeDigest }, (out) =>
     pipeline(
       out,
-      (chunks: AsyncIterable<Buffer>) => hashPayload(chunks, start, ended, { onFirstChunk: () => (firstRowAt = performance.now()) }),
+      (chunks: AsyncIterable<Buffer>) => hashPayload(chunks, payloadJob, rows, { onFirstChunk: () => (firstRowAt = performance.now()) }),
       into(),
     ),
   );
   // PostgreSQL's part before the first row (the join, for a diff) and the whole stream
   const firstRowMs = firstRowAt === undefined ? null : Math.round(firstRowAt - started);
   const streamedMs = Math.round(performance.now() - started);
-  const { hashed: customersHashed, unchanged } = ended.state!;
-  const plan = queueItemPlan(destination.batchSize, ended.state!.plan);
+  const { hashed: customersHashed, unchanged, plan } = rows;
   const { adds, removes } = plan;
   // a dry run changes no membership: the next run may not start from its snapshot
   const recorded = scopeDigest !== null && !job.dry_run;

@@ -1,13 +1,8 @@
-// The thread a large stage 1 hands its customers to (hashPayload.ts): it starts from the state the
-// main thread reached, answers each chunk of customer lines with its payload lines, and answers the
-// end of the stream with the last line and its final state.
+// A thread a large stage 1 hashes customers on (hashPayload.ts): each message is a chunk of whole
+// customer lines, each answer their hashed lines, in the order the chunks came.
 import { parentPort, workerData } from 'node:worker_threads';
-import { payloadRows, type PayloadRowsState } from './payloadRows.ts';
+import { hashLines, type PayloadJob } from './payloadRows.ts';
 
-const rows = payloadRows(workerData as PayloadRowsState);
+const job = workerData as PayloadJob;
 
-// text both ways: decoding and encoding are left to the main thread, which has the time
-parentPort!.on('message', (chunk: string | null) => {
-  if (chunk === null) parentPort!.postMessage({ out: rows.end(), state: rows.state() });
-  else parentPort!.postMessage({ out: rows.write(chunk) });
-});
+parentPort!.on('message', (text: string) => parentPort!.postMessage(hashLines(job, text)));

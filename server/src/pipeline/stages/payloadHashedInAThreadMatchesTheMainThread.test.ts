@@ -1,12 +1,11 @@
-// A large stage 1 hands its customers to a thread part-way (hashPayload.ts). The payload lines, the
+// A large stage 1 hands its customers to threads part-way (hashPayload.ts). The payload lines, the
 // queue item plan and the counts must be exactly those of hashing everything on the main thread,
-// wherever the hand-over falls; and a failure on the thread must fail the stage, not hang it.
+// wherever the hand-over falls and however many threads share the chunks; and a failure on a thread
+// must fail the stage, not hang it.
 import { describe, expect, it } from 'vitest';
 import { hashNormalised } from '../../destinations/hashing/index.ts';
 import { hashPayload } from './hashPayload.ts';
-import { startPayloadRows, type PayloadRowsState } from './payloadRows.ts';
-
-const start = (type: PayloadRowsState['type']) => startPayloadRows({ jobId: 42, type, options: undefined, batchSize: 7 });
+import { payloadRows, type PayloadJob } from './payloadRows.ts';
 
 /** COPY text as stage 1 reads it: id, external id, PII, keep, member hash, pii version, held identifiers */
 function customerLines(n: number): string[] {
@@ -43,35 +42,50 @@ async function* chunksOf(text: string, size: number): AsyncGenerator<Buffer> {
   for (let at = 0; at < text.length; at += size) yield Buffer.from(text.slice(at, at + size));
 }
 
-async function run(text: string, threadAfterRows: number, type: PayloadRowsState['type'] = 'WEB') {
-  const result: { state?: PayloadRowsState } = {};
+async function run(text: string, threadAfterRows: number, options: { type?: PayloadJob['type']; threads?: number } = {}) {
+  const job: PayloadJob = { jobId: 42, type: options.type ?? 'WEB', options: undefined };
+  const rows = payloadRows(7);
   let out = '';
-  for await (const part of hashPayload(chunksOf(text, 997), start(type), result, { threadAfterRows })) out += part.toString();
-  return { out, state: result.state! };
+  for await (const part of hashPayload(chunksOf(text, 997), job, rows, { threadAfterRows, threads: options.threads })) out += part;
+  return {
+    out,
+    hashed: rows.hashed,
+    unchanged: rows.unchanged,
+    adds: rows.plan.adds,
+    removes: rows.plan.removes,
+    items: rows.plan.items(),
+  };
 }
 
 describe('hashing stage 1 in a thread', () => {
   const text = customerLines(3_000).join('\n') + '\n';
 
-  it.each([0, 1, 1_234])('writes the same payload, plan and counts when the thread takes over after %i rows', async (after) => {
+  it.each([
+    [0, 1],
+    [1, 1],
+    [1_234, 1],
+    [0, 2],
+    [1_234, 3],
+  ])('writes the same payload, plan and counts when threads take over after %i rows (%i threads)', async (after, threads) => {
     const inline = await run(text, Number.POSITIVE_INFINITY);
-    const threaded = await run(text, after);
-    expect(inline.state.hashed, 'every customer hashed').toBe(3_000);
+    const threaded = await run(text, after, { threads });
+    expect(inline.hashed, 'every customer hashed').toBe(3_000);
     expect(inline.out.split('\n').length - 1, 'one payload line per customer').toBe(3_000);
+    expect(inline.removes, 'every fifth customer leaves').toBe(600);
     expect(threaded.out, 'payload lines byte for byte').toBe(inline.out);
-    expect(threaded.state, 'the plan and the counts').toEqual(inline.state);
+    expect(threaded, 'the plan and the counts').toEqual(inline);
   });
 
   it('hashes a Facebook payload the same way on either thread', async () => {
-    const inline = await run(text, Number.POSITIVE_INFINITY, 'FACEBOOK_ADS');
-    const threaded = await run(text, 0, 'FACEBOOK_ADS');
+    const inline = await run(text, Number.POSITIVE_INFINITY, { type: 'FACEBOOK_ADS' });
+    const threaded = await run(text, 0, { type: 'FACEBOOK_ADS', threads: 2 });
     expect(threaded.out).toBe(inline.out);
-    expect(threaded.state).toEqual(inline.state);
+    expect(threaded).toEqual(inline);
   });
 
   it("fails with the thread's error when a line cannot be hashed", async () => {
     const broken = customerLines(10);
     broken[7] = broken[7]!.replace(/\t[^\t]*$/, '\t{not json'); // held identifiers that are not JSON
-    await expect(run(broken.join('\n') + '\n', 0)).rejects.toThrow(/JSON/);
+    await expect(run(broken.join('\n') + '\n', 0, { threads: 2 })).rejects.toThrow(/JSON/);
   });
 });

@@ -1,10 +1,11 @@
-// Stage 1's work on each customer it reads, on whichever thread does it (hashPayload.ts): a customer
-// line of COPY text in, its payload line out. The identifiers are hashed for the destination, the
-// diff is decided against the membership read with it (membershipDiff.ts), and adds and removes are
-// numbered in customer order into the queue item plan.
-//
-// All of its state is plain data (PayloadRowsState), so a stage that started on the main thread
-// can hand the rest of its stream to a thread part-way through.
+// Stage 1's work on the customers it reads, in two parts (hashPayload.ts runs them):
+// - hashLines, on whichever thread has the time: customer lines of COPY text in, each one's payload
+//   line out, its identifiers hashed for the destination and its part in the diff decided against the
+//   membership read with it (membershipDiff.ts). Each line stands alone, so chunks of lines can be
+//   hashed on several threads at once.
+// - payloadRows, on the main thread, in stream order: cuts the stream into whole lines and numbers the
+//   hashed lines' adds and removes in customer order into the queue item plan, the only part that
+//   needs the lines before it.
 import { hash } from 'node:crypto';
 import { escapeCopyField, escapeCopyJson, parseCopyLine } from '../../db/copyText.ts';
 import {
@@ -16,54 +17,35 @@ import {
 } from '../../destinations/hashing/index.ts';
 import type { DestinationType } from '../../generated/prisma/enums.ts';
 import { partInDiff } from '../membershipDiff.ts';
-import { queueItemPlan, type QueueItemPlanState } from '../queueItemPlan.ts';
+import { queueItemPlan } from '../queueItemPlan.ts';
 
-export interface PayloadRowsState {
+/** What hashing a customer line needs: plain data, handed to each hashing thread. */
+export interface PayloadJob {
   jobId: number;
   type: DestinationType;
   options: IdentifiersOptions | undefined;
-  batchSize: number;
-  plan: QueueItemPlanState | undefined;
-  /** customers read and hashed so far, and those of them with nothing to send */
-  hashed: number;
-  unchanged: number;
-  /** the start of a line the last chunk cut */
-  rest: string;
 }
 
-/** The state before the first customer. */
-export function startPayloadRows(job: Pick<PayloadRowsState, 'jobId' | 'type' | 'options' | 'batchSize'>): PayloadRowsState {
-  return { ...job, plan: undefined, hashed: 0, unchanged: 0, rest: '' };
+/** Customer lines hashed, in the order they came. */
+export interface HashedLines {
+  /** each customer's payload line up to its row numbers (the last two columns), without a line break */
+  lines: string[];
+  /** each customer's part in the diff: ADD and REMOVE bits, 0 for a member with nothing to send */
+  parts: Uint8Array;
+  customerIds: Float64Array;
 }
 
-export function payloadRows(from: PayloadRowsState) {
-  const state = { ...from };
-  const plan = queueItemPlan(state.batchSize, state.plan);
-  return {
-    /** The payload lines for the whole customer lines of `chunk`. */
-    write(chunk: string): string {
-      const lines = (state.rest + chunk).split('\n');
-      state.rest = lines.pop()!;
-      let out = '';
-      for (const line of lines) out += payloadLine(line);
-      return out;
-    },
-    /** The payload line of what the last chunk left unfinished (COPY's text ends with a newline). */
-    end(): string {
-      const out = state.rest ? payloadLine(state.rest) : '';
-      state.rest = '';
-      return out;
-    },
-    state(): PayloadRowsState {
-      return { ...state, plan: plan.state() };
-    },
-    get hashed() {
-      return state.hashed;
-    },
-  };
+const ADD = 1;
+const REMOVE = 2;
 
-  function payloadLine(line: string): string {
-    const f = parseCopyLine(line);
+/** Hashes `text`: whole customer lines, each ending with a line break. */
+export function hashLines(job: PayloadJob, text: string): HashedLines {
+  const lines = text.split('\n');
+  lines.pop();
+  const parts = new Uint8Array(lines.length);
+  const customerIds = new Float64Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const f = parseCopyLine(lines[i]!);
     const pii: CustomerPii = {
       externalId: f[1]!,
       email: f[2]!,
@@ -77,20 +59,67 @@ export function payloadRows(from: PayloadRowsState) {
       dateOfBirth: f[10]!,
       gender: f[11]!,
     };
-    const identifiers = identifiersFor(state.type, pii, state.options);
+    const identifiers = identifiersFor(job.type, pii, job.options);
     const json = JSON.stringify(identifiers);
     const digest = hash('sha1', json, 'base64');
-    state.hashed++;
     const keep = f[12] === 't';
     const stale = staleIdentifiers(keep, f[15] ?? null, identifiers);
     const part = partInDiff({ keep, memberHash: f[13] ?? null, hash: digest, stale });
-    const customerId = Number(f[0]);
-    const addRow = part.add ? String(plan.number('ADD', customerId)) : '\\N';
-    const removeRow = part.remove ? String(plan.number('REMOVE', customerId)) : '\\N';
-    if (!part.add && !part.remove) state.unchanged++;
-    return `${state.jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyJson(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyJson(stale)}\t${addRow}\t${removeRow}\n`;
+    parts[i] = (part.add ? ADD : 0) | (part.remove ? REMOVE : 0);
+    customerIds[i] = Number(f[0]);
+    lines[i] =
+      `${job.jobId}\t${f[0]}\t${escapeCopyField(f[1]!)}\t${escapeCopyJson(json)}\t${digest}\t${f[12]}\t${f[14]}\t${stale === null ? '\\N' : escapeCopyJson(stale)}`;
   }
+  return { lines, parts, customerIds };
 }
+
+/** The main thread's part: whole lines out of the stream's chunks, and the hashed lines numbered. */
+export function payloadRows(batchSize: number) {
+  const plan = queueItemPlan(batchSize);
+  let rest = '';
+  let hashed = 0;
+  let unchanged = 0;
+  return {
+    plan,
+    /** the whole lines the stream has completed with `chunk` (a chunk may end mid-line) */
+    wholeLines(chunk: string): string {
+      const text = rest + chunk;
+      const cut = text.lastIndexOf('\n') + 1;
+      rest = text.slice(cut);
+      return text.slice(0, cut);
+    },
+    /** the line the stream left unfinished, if any (COPY's text ends with a line break) */
+    end(): string {
+      const text = rest ? `${rest}\n` : '';
+      rest = '';
+      return text;
+    },
+    /** The payload lines of hashed lines, which must come in stream order: their adds and removes
+     * are numbered here. */
+    number({ lines, parts, customerIds }: HashedLines): string {
+      let out = '';
+      for (let i = 0; i < lines.length; i++) {
+        const part = parts[i]!;
+        const add = part & ADD ? String(plan.number('ADD', customerIds[i]!)) : '\\N';
+        const remove = part & REMOVE ? String(plan.number('REMOVE', customerIds[i]!)) : '\\N';
+        if (part === 0) unchanged++;
+        out += `${lines[i]}\t${add}\t${remove}\n`;
+      }
+      hashed += lines.length;
+      return out;
+    },
+    /** customers hashed so far */
+    get hashed() {
+      return hashed;
+    },
+    /** of them, members with nothing to send */
+    get unchanged() {
+      return unchanged;
+    },
+  };
+}
+
+export type PayloadRows = ReturnType<typeof payloadRows>;
 
 /** What the network holds that this job must remove: everything it holds for a customer who leaves,
  * what is no longer sent for one who stays; null when nothing is, or what it holds is not known

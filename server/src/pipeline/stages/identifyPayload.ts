@@ -1,6 +1,6 @@
 // Stage 1: the customers in scope and their identifiers hashed for the destination. Customers stream
-// out of PostgreSQL (COPY TO), are hashed on the way (hashPayload.ts; a large stream on a thread of
-// its own), and stream back in (COPY FROM): a million-member segment is never held in memory. For a
+// out of PostgreSQL (COPY TO), are hashed on the way (hashPayload.ts; a large stream on threads of
+// their own), and stream back in (COPY FROM): a million-member segment is never held in memory. For a
 // full diff the audience's current members come along too, so the ones leaving it can be removed
 // with identifiers the network will recognise.
 //

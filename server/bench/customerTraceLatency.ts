@@ -4,7 +4,7 @@
 // Floor: the same reads (readCustomerTrace) straight over pg, without GraphQL and HTTP.
 import { readCustomerTrace } from '../src/trace/readCustomerTrace.ts';
 import { externalIdOf } from './audienceData.ts';
-import { QUEUES } from '../src/queue/queues.ts';
+import { waitForDiscardedRows } from './support/discardedRows.ts';
 import { percentile, type BenchEnvironment } from './support/environment.ts';
 
 const QUERY = `query($e: String!) { customerTrace(externalId: $e) {
@@ -38,16 +38,8 @@ export async function customerTraceLatency(env: BenchEnvironment, members: numbe
   if (!check.customerTrace.audiences.some((a: { member: boolean }) => a.member)) {
     throw new Error(`expected ${externalIdOf(0)} to be a member after the full sync: ${JSON.stringify(check)}`);
   }
-  // measured once the completed job's spare payload rows are gone (their own queue job, sent as the
-  // job completed), as a user would meet it, not while a million-row DELETE competes for the two cores
-  for (let waited = 0; waited < 60_000; waited += 250) {
-    const { rows } = await env.pool.query<{ left: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')) AS left`,
-      [QUEUES.discardSyncRows],
-    );
-    if (!rows[0]!.left) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  // measured as a user would meet it: once the completed job's spare payload rows are gone
+  await waitForDiscardedRows(env);
   const times = await timed(requests, members, async (e) => void (await env.ok(QUERY, { e })));
   const floor = await timed(requests, members, async (e) => void (await readCustomerTrace(env.pool, e)));
   const p99Ms = percentile(times, 99);

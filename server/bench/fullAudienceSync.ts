@@ -8,6 +8,7 @@ import { memoryOf, sampleRss, waitForJob, type BenchEnvironment } from './suppor
 import { countCpu, type CpuSeconds } from './support/cpuTime.ts';
 import { stageTimeline, type StageTimeline } from './support/stageTimeline.ts';
 import { watchJobEvents } from './support/jobEvents.ts';
+import { waitForDiscardedRows } from './support/discardedRows.ts';
 
 /** the bench destination's `concurrency`: requests in flight at once, and the floor's POST loops */
 export const DESTINATION_CONCURRENCY = 8;
@@ -98,6 +99,8 @@ export async function fullAudienceSync(
     throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
   }
   const timeline = await stageTimeline(env.pool, Number(decodeGlobalID(String(job.id)).id));
+  // the floor runs on a machine as quiet as the sync started on
+  await waitForDiscardedRows(env);
   const floor = options.floor ? await hashAndCopyFloor(env.pool, env.sim.url, n, customerOf, DESTINATION_CONCURRENCY) : null;
   return {
     members: n,

@@ -6,6 +6,7 @@ import { customerOf, externalIdOf, UPSERT } from './audienceData.ts';
 import { hashAndCopyFloor, type SyncFloor } from './floors/hashAndCopyFloor.ts';
 import { DESTINATION_CONCURRENCY, triggerAndWait, type AudienceSetup } from './fullAudienceSync.ts';
 import type { BenchEnvironment } from './support/environment.ts';
+import { waitForDiscardedRows } from './support/discardedRows.ts';
 
 export interface IncrementalResult {
   removed: number;
@@ -33,6 +34,7 @@ export async function incrementalSync(env: BenchEnvironment, setup: AudienceSetu
   if (job.recordsAdded !== churn || job.recordsRemoved !== churn || audience.members.size !== n) {
     throw new Error(`expected +${churn} −${churn} and ${n} members; job ${JSON.stringify(job)}, simulator ${audience.members.size}`);
   }
+  await waitForDiscardedRows(env);
   const floor = await hashAndCopyFloor(env.pool, env.sim.url, 2 * churn, (i) => customerOf(n + i), DESTINATION_CONCURRENCY);
   return { removed: churn, added: churn, seconds, floor, ratio: seconds / (floor.totalMs / 1000), job };
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { readdirSync, readFileSync } from 'node:fs';
-import { customersBody, emailOf, externalIdOf } from './audienceData.ts';
+import { customerOf, customersBody } from './audienceData.ts';
 import { countCpu } from './support/cpuTime.ts';
 import type { BenchEnvironment } from './support/environment.ts';
 
@@ -86,7 +86,10 @@ export async function customerIngest(env: BenchEnvironment, n: number, concurren
     const chunks = function* () {
       for (let from = 0; from < n; from += CALL_SIZE) {
         let text = '';
-        for (let i = from; i < Math.min(n, from + CALL_SIZE); i++) text += `${externalIdOf(i)}\t${emailOf(i)}\tUS\n`;
+        for (let i = from; i < Math.min(n, from + CALL_SIZE); i++) {
+          const { externalId, email, country } = customerOf(i);
+          text += `${externalId}\t${email}\t${country}\n`;
+        }
         yield text;
       }
     };

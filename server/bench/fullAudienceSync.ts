@@ -99,7 +99,7 @@ export async function fullAudienceSync(
     throw new Error(`expected ${n} members; the simulator has ${audience.members.size}, the job says ${job.recordsAdded} added`);
   }
   const timeline = await stageTimeline(env.pool, Number(decodeGlobalID(String(job.id)).id));
-  // what runs next (the floor, the next benchmark) has the machine as quiet as the sync had it
+  // what runs next (the floor, then customerTrace) has the machine as quiet as the sync had it
   await waitForDiscardedRows(env);
   const floor = options.floor ? await hashAndCopyFloor(env.pool, env.sim.url, n, customerOf, DESTINATION_CONCURRENCY) : null;
   return {

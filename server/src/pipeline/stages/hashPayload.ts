@@ -13,7 +13,7 @@ import { hashLines, type HashedLines, type PayloadJob, type PayloadRows } from '
 /** rows hashed on the main thread before the rest of a stream goes to threads */
 export const THREAD_AFTER_ROWS = 50_000;
 /** the threads a large stream is hashed on: one a core, a few at most */
-const THREADS = Math.max(1, Math.min(4, availableParallelism()));
+const THREADS = Math.min(4, availableParallelism());
 /** chunks handed to a thread and not yet answered: enough to keep it busy, few enough to bound memory */
 const CHUNKS_IN_FLIGHT = 3;
 
